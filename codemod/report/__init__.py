@@ -1,0 +1,1 @@
+"""Turning results into text for people and machines; the only place that formats output."""
