@@ -16,16 +16,15 @@ class EditKind(str, Enum):
 
     REPLACE = "replace"  # replace text[start:end] by `text`
     INSERT = "insert"  # insert `text` at `start` (== end)
-    CALL_ARGS = "call_args"  # text[start:end] is a call: set/add keyword arguments (libcst)
+    CALL_ARGS = "call_args"  # text[start:end] is a call: add keyword arguments (libcst)
 
 
 @dataclass(frozen=True)
 class ArgChange:
-    """One keyword argument of a call to set (replace its value) or add when absent."""
+    """A keyword argument to add to a call (values already present are replaced by REPLACE)."""
 
     name: str
     value: str  # Python source of the new value
-    aliases: tuple[str, ...] = ()  # other keyword names that mean the same parameter
 
 
 @dataclass(frozen=True)

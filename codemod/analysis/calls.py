@@ -1,0 +1,167 @@
+"""Calls into the API (LMX301-305, LMX401): what is sent where, and whether Lumyx serves it.
+
+Each call is classified by what its function resolves to: a client constructor, a resource
+method under a client (`client.chat.completions.create`), the SDK module's own client
+(`openai.chat.completions.create`), or an SDK < 1.0 resource (`openai.ChatCompletion.create`).
+Model arguments are handed to the models module; chat parameters are checked here.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from codemod.analysis import models
+from codemod.analysis.clients import client_state
+from codemod.analysis.context import Context
+from codemod.analysis.scope import ClientVal, DictVal, QName, ResourceVal, Scope
+
+
+@dataclass
+class ModuleCall:
+    """A call on the SDK module itself, decided once the module's configuration is known."""
+
+    call: ast.Call
+    path: str
+    scope: Scope
+    legacy: str | None  # the SDK < 1.0 resource name, e.g. "ChatCompletion"
+
+
+@dataclass
+class CallState:
+    module_calls: list[ModuleCall] = field(default_factory=list)
+
+
+def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> None:
+    rules = ctx.rules
+    func = ctx.value(call.func, scope)
+    if isinstance(func, QName):
+        spec = rules.client_by_qualname.get(func.name)
+        if spec is not None:
+            client = ClientVal(spec, call)
+            result = client_state(ctx, client, scope)
+            ctx.findings.extend(result.findings)
+            allowed = result.status in ("migrate", "lumyx")
+            for kw in call.keywords:
+                if kw.arg is not None and kw.arg in spec.model_args:
+                    models.reach(ctx, kw.value, scope, proven=True, allowed=allowed)
+                elif kw.arg is None:
+                    spread = ctx.value(kw.value, scope)
+                    if isinstance(spread, DictVal):
+                        for key, value in zip(spread.node.keys, spread.node.values, strict=True):
+                            if isinstance(key, ast.Constant) and key.value in spec.model_args:
+                                models.reach(ctx, value, spread.scope, proven=True, allowed=allowed)
+            return
+        if func.name in rules.source.ignore_calls:
+            for sub in (*call.args, *(k.value for k in call.keywords)):
+                if isinstance(sub, ast.Constant):
+                    ctx.ignored_literals.add(id(sub))
+            return
+        prefix = rules.module_config.module + "."
+        if not func.name.startswith(prefix):
+            return
+        path = func.name[len(prefix) :]
+        head = path.split(".")[0]
+        if head in rules.legacy and "." in path:
+            state.module_calls.append(ModuleCall(call, rules.legacy[head], scope, head))
+        elif rules.endpoints.is_resource_root(head):
+            state.module_calls.append(ModuleCall(call, path, scope, None))
+        return
+    if isinstance(func, ResourceVal) and isinstance(func.base, ClientVal):
+        client = func.base
+        status = client_state(ctx, client, scope).status
+        allowed = status in ("migrate", "lumyx", "unknown")
+        endpoint_call(ctx, call, scope, ".".join(func.path), allowed=allowed)
+
+
+def endpoint_call(
+    ctx: Context, call: ast.Call, scope: Scope, path: str, *, allowed: bool, legacy: str | None = None
+) -> None:
+    """Checks of one API call that will go to Lumyx (when `allowed`)."""
+    rules = ctx.rules
+    kind = rules.endpoints.classify(path)
+    if kind is None:
+        return
+    served = kind in ("served", "exclusive")
+    if allowed and not served:
+        name = path.rsplit(".", 1)[0] if path.count(".") >= 1 and kind == "coming_soon" else path
+        root = path.split(".")[0]
+        if kind == "coming_soon":
+            message = f"`{root}` is coming soon on {rules.provider.name}; this call will fail until then"
+        else:
+            message = f"`{name}` is not served by {rules.provider.name}"
+        ctx.add("LMX301", message, call.func)
+    send_models = allowed and served
+    spreads: list[DictVal] = []
+    for kw in call.keywords:
+        if kw.arg is None:
+            spread = ctx.value(kw.value, scope)
+            if isinstance(spread, DictVal):
+                spreads.append(spread)
+                models.reach_dict(ctx, spread, proven=True, allowed=send_models)
+        elif kw.arg == "model" or (legacy is not None and rules.models.is_param_name(kw.arg)):
+            models.reach(ctx, kw.value, scope, proven=True, allowed=send_models)
+    if path == "models.retrieve" and call.args:
+        models.reach(ctx, call.args[0], scope, proven=True, allowed=send_models)
+    if allowed and served and path.startswith("chat.completions"):
+        _chat_params(ctx, call, scope, spreads)
+
+
+def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictVal]) -> None:
+    chat = ctx.rules.chat
+    provider = ctx.rules.provider.name
+    pairs: list[tuple[str, ast.expr, ast.AST]] = [
+        (kw.arg, kw.value, kw) for kw in call.keywords if kw.arg is not None
+    ]
+    for spread in spreads:
+        for key, value in zip(spread.node.keys, spread.node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                pairs.append((key.value, value, key))
+    for name, value, node in pairs:
+        if name not in chat.params and name not in chat.request_options:
+            ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
+        elif name == "messages":
+            _roles(ctx, value, scope)
+        elif name == "stop" and isinstance(value, ast.List | ast.Tuple) and len(value.elts) > chat.max_stop:
+            ctx.add("LMX304", f"{len(value.elts)} stop sequences; {provider} accepts at most {chat.max_stop}", value)
+        elif name == "temperature" and isinstance(value, ast.Constant | ast.UnaryOp):
+            number = _number(value)
+            if number is not None and not chat.temperature_min <= number <= chat.temperature_max:
+                ctx.add(
+                    "LMX305",
+                    f"temperature {number:g} is outside {provider}'s range "
+                    f"{chat.temperature_min:g}..{chat.temperature_max:g}",
+                    value,
+                )
+
+
+def _roles(ctx: Context, value: ast.expr, scope: Scope) -> None:
+    if isinstance(value, ast.Name):
+        binding = ctx.resolver.lookup(value.id, scope, (value.lineno, value.col_offset))
+        if binding is not None and binding.kind == "assign" and binding.value is not None:
+            value = binding.value
+    if not isinstance(value, ast.List | ast.Tuple):
+        return
+    roles = ctx.rules.chat.roles
+    for message in value.elts:
+        if not isinstance(message, ast.Dict):
+            continue
+        for key, role in zip(message.keys, message.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == "role"
+                and isinstance(role, ast.Constant)
+                and isinstance(role.value, str)
+                and role.value not in roles
+            ):
+                served = ", ".join(roles)
+                ctx.add("LMX303", f"message role {role.value!r} is not served (roles: {served})", role)
+
+
+def _number(node: ast.expr) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return float(node.value)
+    return None

@@ -1,0 +1,108 @@
+"""Client constructors (LMX101-104): point every OpenAI client at Lumyx, or say why not.
+
+A constructor is migrated when its key and base URL are absent, literals, or reads of OpenAI's
+environment variables. One whose base URL points at another host, or whose key or base URL come
+from an expression the tool cannot see, is left exactly as it is and reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from codemod.analysis.context import ClientState, Context
+from codemod.analysis.scope import ClientVal, DictVal, Scope, StrVal
+from codemod.types import ArgChange, Edit, EditKind, Fix
+
+
+@dataclass
+class _Arg:
+    """A keyword the constructor receives: written in the call, or in a visible `**dict`."""
+
+    name: str
+    value: ast.expr
+    node: ast.AST  # what a finding points at
+
+
+def client_state(ctx: Context, client: ClientVal, scope: Scope) -> ClientState:
+    """Analyse a constructor once (cached): its status and the findings it produces."""
+    if client.ctor is None:
+        return ClientState("unknown")
+    key = id(client.ctor)
+    cached = ctx.client_states.get(key)
+    if cached is None:
+        cached = _analyse(ctx, client, client.ctor, scope)
+        ctx.client_states[key] = cached
+    return cached
+
+
+def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> ClientState:
+    spec = client.spec
+    shown = ctx.source(call.func)
+    if spec.azure:
+        return ClientState("azure", [ctx.finding("LMX104", f"Azure OpenAI client `{shown}` cannot be pointed at Lumyx automatically", call)])
+
+    args: dict[str, _Arg] = {}
+    opaque_kwargs = False
+    for kw in call.keywords:
+        if kw.arg is not None:
+            args[kw.arg] = _Arg(kw.arg, kw.value, kw)
+            continue
+        spread = ctx.value(kw.value, scope)
+        if isinstance(spread, DictVal) and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.node.keys
+        ):
+            for k, v in zip(spread.node.keys, spread.node.values, strict=True):
+                assert isinstance(k, ast.Constant)
+                args.setdefault(str(k.value), _Arg(str(k.value), v, k))
+        else:
+            opaque_kwargs = True
+
+    key_arg = next((args[n] for n in spec.api_key_args if n in args), None)
+    base_arg = next((args[n] for n in spec.base_url_args if n in args), None)
+    base = ctx.classify_base(ctx.value(base_arg.value, scope)) if base_arg else "set"
+    key = ctx.classify_key(ctx.value(key_arg.value, scope)) if key_arg else "set"
+
+    if base == "elsewhere" and base_arg is not None:
+        url = ctx.value(base_arg.value, scope)
+        host = urlsplit(str(url.node.value)).hostname if isinstance(url, StrVal) else None
+        where = host or "another host"
+        message = f"client `{shown}` points at {where}, not Lumyx: left as it is"
+        return ClientState("elsewhere", [ctx.finding("LMX102", message, base_arg.node)])
+    if base == "opaque" and base_arg is not None:
+        message = f"client `{shown}` takes its base URL from `{_short(ctx.source(base_arg.value))}`; check it points at Lumyx"
+        return ClientState("opaque", [ctx.finding("LMX102", message, base_arg.node)])
+    if key == "opaque" and key_arg is not None:
+        env = ctx.rules.provider.api_key_env
+        message = f"client `{shown}` takes its API key from `{_short(ctx.source(key_arg.value))}`; read it from {env} instead"
+        return ClientState("opaque", [ctx.finding("LMX103", message, key_arg.node)])
+    if base == "ok" and key == "ok":
+        return ClientState("lumyx")
+    if opaque_kwargs and (key_arg is None or base_arg is None):
+        message = f"client `{shown}` is built from **kwargs the tool cannot see; set api_key and base_url for Lumyx by hand"
+        return ClientState("opaque", [ctx.finding("LMX101", message, call)])
+
+    edits: list[Edit] = []
+    added: list[ArgChange] = []
+    for state, arg, names, text in (
+        (key, key_arg, spec.api_key_args, ctx.key_read()),
+        (base, base_arg, spec.base_url_args, ctx.base_read()),
+    ):
+        if state == "set":
+            added.append(ArgChange(names[0], text))
+        elif state == "replace" and arg is not None:
+            start, end = ctx.span(arg.value)
+            edits.append(Edit(EditKind.REPLACE, start, end, text))
+    start, end = ctx.span(call)  # also re-lays the call out when a replacement makes it too long
+    edits.append(Edit(EditKind.CALL_ARGS, start, end, args=tuple(added)))
+    edits.extend(ctx.os_edits)
+    provider = ctx.rules.provider
+    fix = Fix(f"Read the key from {provider.api_key_env} and the base URL from {provider.base_url_env}", tuple(edits))
+    message = f"OpenAI client `{shown}` is not pointed at {provider.name}"
+    return ClientState("migrate", [ctx.finding("LMX101", message, call, fix)])
+
+
+def _short(source: str, limit: int = 40) -> str:
+    flat = " ".join(source.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

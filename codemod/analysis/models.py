@@ -1,0 +1,150 @@
+"""Model names (LMX201-203): rewrite a literal only where it provably reaches a model parameter.
+
+Reaches are collected during the walk (call arguments, `**` dicts, constants, parameter
+defaults, getenv defaults) and decided once at the end, so that a constant shared by an OpenAI
+call and a call to another provider's client is never rewritten.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from codemod.analysis.context import Context, ModelReach
+from codemod.analysis.scope import DictVal, EnvVal, ParamVal, Scope, StrVal, Unknown
+from codemod.types import Edit, EditKind, Fix
+
+
+def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, allowed: bool) -> None:
+    """Record that `expr` is passed as a model. `allowed` is False for clients pointing elsewhere."""
+    if expr is None:
+        return
+    if isinstance(expr, ast.Constant):
+        if isinstance(expr.value, str):
+            _mark(ctx, expr, proven=proven, allowed=allowed)
+        return
+    val = ctx.value(expr, scope)
+    if isinstance(val, StrVal):
+        _mark(ctx, val.node, proven=proven, allowed=allowed)
+    elif isinstance(val, EnvVal):
+        if isinstance(val.default, ast.Constant) and isinstance(val.default.value, str):
+            _mark(ctx, val.default, proven=proven, allowed=allowed)
+        elif val.default is None and proven and allowed:
+            name = val.name or "an environment variable"
+            ctx.add("LMX203", f"model comes from {name} at run time; make sure it names a {ctx.rules.provider.name} model", expr)
+    elif isinstance(val, ParamVal):
+        if isinstance(val.default, ast.Constant) and isinstance(val.default.value, str):
+            _mark(ctx, val.default, proven=proven, allowed=allowed)
+    elif isinstance(val, Unknown) and proven and allowed and not isinstance(expr, ast.Name | ast.Attribute | ast.Subscript):
+        ctx.add("LMX203", f"model given by `{_short(ctx.source(expr))}`, which the tool cannot resolve", expr)
+
+
+def reach_dict(ctx: Context, spread: DictVal, *, proven: bool, allowed: bool) -> None:
+    """The model keys of a dict literal passed as `**`."""
+    for key, value in zip(spread.node.keys, spread.node.values, strict=True):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value == "model":
+            reach(ctx, value, spread.scope, proven=proven, allowed=allowed)
+
+
+def _mark(ctx: Context, node: ast.Constant, *, proven: bool, allowed: bool) -> None:
+    entry = ctx.model_reach.setdefault(id(node), ModelReach(node))
+    entry.proven = entry.proven or proven
+    entry.blocked = entry.blocked or not allowed
+
+
+def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
+    """Constants, settings fields, parameter defaults and getenv defaults named like a model."""
+    models = ctx.rules.models
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        if scope.kind not in ("module", "class") or node.value is None:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(isinstance(t, ast.Name) and models.is_param_name(t.id) for t in targets):
+            reach(ctx, node.value, scope, proven=False, allowed=True)
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+        for arg, default in pairs:
+            if models.is_param_name(arg.arg) and isinstance(default, ast.Constant):
+                reach(ctx, default, scope, proven=False, allowed=True)
+    elif isinstance(node, ast.Call):
+        val = ctx.value(node, scope)
+        named_env = isinstance(val, EnvVal) and val.name and models.is_param_name(val.name)
+        if named_env and isinstance(val, EnvVal) and isinstance(val.default, ast.Constant):
+            reach(ctx, val.default, scope, proven=False, allowed=True)
+
+
+def decide(ctx: Context) -> None:
+    """Turn every recorded reach into LMX201/LMX202, then report untied OpenAI model literals."""
+    rules = ctx.rules
+    for entry in ctx.model_reach.values():
+        if entry.blocked:
+            continue
+        value = str(entry.node.value)
+        if value in rules.provider.models:
+            continue
+        rule = rules.models.rule_for(value)
+        if rule is None:
+            if entry.proven:
+                ctx.add("LMX202", f"model {value!r} has no mapping in the rules", entry.node)
+            continue
+        if rule.action == "keep":
+            continue
+        if rule.action == "unsupported":
+            why = f": {rule.reason}" if rule.reason else ""
+            ctx.add("LMX202", f"model {value!r} has no {rules.provider.name} equivalent{why}", entry.node)
+            continue
+        assert rule.to is not None
+        if value == rule.to:
+            continue
+        start, end = ctx.span(entry.node)
+        new = _requote(ctx.text[start:end], value, rule.to)
+        if new is None:
+            ctx.add("LMX201", f"OpenAI model {value!r}: use {rule.to!r}", entry.node)
+            continue
+        fix = Fix(f"Replace {value!r} with {rule.to!r}", (Edit(EditKind.REPLACE, start, end, new),))
+        ctx.add("LMX201", f"OpenAI model {value!r} is served on {rules.provider.name} as {rule.to!r}", entry.node, fix)
+
+
+def untied(ctx: Context, strings: list[ast.Constant]) -> None:
+    """OpenAI model literals the tool could not tie to a model parameter: reported, never rewritten."""
+    models = ctx.rules.models
+    for node in strings:
+        key = id(node)
+        if key in ctx.model_reach or key in ctx.ignored_literals:
+            continue
+        value = str(node.value)
+        if not value or any(ch.isspace() for ch in value) or len(value) > 64:
+            continue
+        rule = models.rule_for(value)
+        if rule is None or rule.action != "map" or value == rule.to:
+            continue
+        ctx.add(
+            "LMX201",
+            f"OpenAI model name {value!r} is not passed to a model parameter the tool can see; "
+            f"review it (Lumyx model: {rule.to!r})",
+            node,
+        )
+
+
+def _requote(source: str, old: str, new: str) -> str | None:
+    """The literal `source` with its content `old` replaced by `new`, prefix and quotes kept.
+
+    None when the literal is not plain (escapes, implicit concatenation, f-string parts).
+    """
+    i = 0
+    while i < len(source) and source[i] in "rRuUbB":
+        i += 1
+    prefix, rest = source[:i], source[i:]
+    for quote in ('"""', "'''", '"', "'"):
+        if rest.startswith(quote) and rest.endswith(quote) and len(rest) >= 2 * len(quote):
+            if rest[len(quote) : -len(quote)] != old:
+                return None
+            return f"{prefix}{quote}{new}{quote}"
+    return None
+
+
+def _short(source: str, limit: int = 40) -> str:
+    flat = " ".join(source.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,73 @@
+"""`# lumyx: ignore` and `# lumyx: ignore[LMX302,LMX303]` comments.
+
+A comment counts on the finding's own first or last line, or on the first or last line of the
+simple statement that holds it (so one comment after a multi-line call covers its arguments).
+A suppressed finding is neither reported nor fixed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from codemod.analysis.context import Context
+from codemod.types import Finding
+
+_IGNORE = re.compile(r"#\s*lumyx:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?", re.IGNORECASE)
+_COMPOUND = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+)
+
+
+def codes_on_line(line: str) -> frozenset[str] | None:
+    """None: no suppression on the line; empty set: all codes; else the codes listed."""
+    match = _IGNORE.search(line)
+    if match is None:
+        return None
+    if match.group(1) is None:
+        return frozenset()
+    return frozenset(c.strip().upper() for c in match.group(1).split(",") if c.strip())
+
+
+def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    if "lumyx" not in ctx.text or not _IGNORE.search(ctx.text):
+        return findings
+    lines: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(ctx.index.lines, start=1):
+        codes = codes_on_line(line)
+        if codes is not None:
+            lines[number] = codes
+    spans = _statement_spans(ctx.tree)
+    kept = []
+    for f in findings:
+        candidates = {f.line, f.end_line}
+        for first, last in spans:
+            if first <= f.line <= last:
+                candidates.update((first, last))
+        if not any(_covers(lines.get(n), f.code) for n in candidates):
+            kept.append(f)
+    return kept
+
+
+def _covers(codes: frozenset[str] | None, code: str) -> bool:
+    if codes is None:
+        return False
+    return not codes or any(code.startswith(c) for c in codes)
+
+
+def _statement_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(node, _COMPOUND):
+            spans.append((node.lineno, node.end_lineno or node.lineno))
+    return spans

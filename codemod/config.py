@@ -1,0 +1,103 @@
+"""Project settings from the target's `pyproject.toml`, `[tool.lumyx-migrate]`.
+
+Found by walking up from the first path given. The command line wins over it. A bad value is a
+`ConfigError` naming the file and key (exit 2). `line-length` falls back to ruff's and black's.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SECTION = "lumyx-migrate"
+_LISTS = ("exclude", "extend-exclude", "select", "ignore")
+
+
+class ConfigError(Exception):
+    """The project's settings cannot be used; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None = None  # the pyproject.toml they came from
+    rules: Path | None = None
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    line_length: int = 88
+    include_generated: bool = False
+
+
+def find_pyproject(start: Path) -> Path | None:
+    here = start.resolve()
+    if here.is_file() or not here.exists():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(start: Path) -> Settings:
+    path = find_pyproject(start)
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    tool = data.get("tool", {})
+    section: Any = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: tool.{SECTION}: must be a table")
+    known = {"rules", "line-length", "include-generated", *_LISTS}
+    for key in section:
+        if key not in known:
+            raise ConfigError(f"{path}: tool.{SECTION}.{key}: unknown key (known: {', '.join(sorted(known))})")
+    for key in _LISTS:
+        value = section.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ConfigError(f"{path}: tool.{SECTION}.{key}: must be a list of strings")
+    rules = section.get("rules")
+    if rules is not None and not isinstance(rules, str):
+        raise ConfigError(f"{path}: tool.{SECTION}.rules: must be a string (a path)")
+    generated = section.get("include-generated", False)
+    if not isinstance(generated, bool):
+        raise ConfigError(f"{path}: tool.{SECTION}.include-generated: must be true or false")
+    line_length = _line_length(section, tool, path)
+    exclude = section.get("exclude")
+    return Settings(
+        path=path,
+        rules=(path.parent / rules) if rules else None,
+        exclude=tuple(exclude) if exclude is not None else None,
+        extend_exclude=tuple(section.get("extend-exclude", ())),
+        select=tuple(section.get("select", ())),
+        ignore=tuple(section.get("ignore", ())),
+        line_length=line_length,
+        include_generated=generated,
+    )
+
+
+def _line_length(section: dict[str, Any], tool: Any, path: Path) -> int:
+    candidates = [(f"tool.{SECTION}.line-length", section.get("line-length"))]
+    if isinstance(tool, dict):
+        for name in ("ruff", "black"):
+            other = tool.get(name)
+            if isinstance(other, dict):
+                candidates.append((f"tool.{name}.line-length", other.get("line-length")))
+    for where, value in candidates:
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < 20:
+            raise ConfigError(f"{path}: {where}: must be an integer of at least 20")
+        return value
+    return 88

@@ -1,0 +1,378 @@
+"""Decide which files a run reads, so that it never strays outside what the user named.
+
+The walk honours excludes and `.gitignore` files (read here, git is never run), never follows a
+symlink, and reports instead of skipping silently what a user would want to know about: links
+leading outside the given paths, broken links, unreadable folders. In-tree symlinks are aliases:
+every file is taken once, at its real location. Output is sorted, so runs are reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from codemod.writer import is_temp_name
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+    ".direnv",
+    "__pypackages__",
+    "node_modules",
+    "build",
+    "dist",
+    "site-packages",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".pytype",
+    ".ipynb_checkpoints",
+    "*.egg-info",
+)
+
+# Version-control metadata is never source and must never be written, whatever the excludes say.
+_ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".bzr"})
+SOURCE_SUFFIX = ".py"
+
+MSG_OUTSIDE = "symlink leads outside the given paths; not followed"
+MSG_BROKEN = "broken symlink"
+MSG_NOT_REGULAR = "not a regular file; skipped"
+MSG_TEMP = "leftover temporary file of an interrupted run; skipped"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What a walk found: source files to read, and what it could not or would not take.
+
+    `files` are absolute paths spelled under the given paths (not resolved), sorted.
+    `problems` are (display path, one-line message), sorted. `stale_temps` are temp files a
+    killed earlier run of the writer left in the walked folders (see `writer.remove_stale_temps`).
+    """
+
+    files: list[Path]
+    problems: list[tuple[str, str]]
+    stale_temps: list[Path] = field(default_factory=list)
+
+
+class PathError(Exception):
+    """A path given on the command line does not exist."""
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """A pattern set and how to turn a path relative to the walked root into one it expects."""
+
+    spec: GitIgnoreSpec
+    prefix: str = ""  # prepended: the root's path relative to the layer's base, "/"-terminated
+    strip: int = 0  # characters dropped first: the layer's base relative to the root, plus "/"
+
+    def relative(self, rel: str) -> str:
+        return self.prefix + rel[self.strip :]
+
+
+def display_path(path: str | Path, cwd: Path | None = None) -> str:
+    """A path as the user would type it: relative to `cwd` when under it, else absolute."""
+    base = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    text = os.path.abspath(path)
+    if text == base:
+        return "."
+    if _is_under(text, base):
+        return os.path.relpath(text, base)
+    return text
+
+
+def _is_under(path: str, directory: str) -> bool:
+    if directory == os.sep or directory.endswith(os.sep):
+        return path.startswith(directory)
+    return path.startswith(directory + os.sep)
+
+
+def _tree_order(path: str) -> list[str]:
+    return path.split(os.sep)  # the order of `sorted(paths)` for `Path`s, without their cost
+
+
+def _posix(rel: str) -> str:
+    return rel if os.sep == "/" else rel.replace(os.sep, "/")
+
+
+def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
+    """The patterns of an ignore file, and a one-line error when it exists but cannot be read."""
+    if not os.path.isfile(path):  # missing, or a FIFO that would block the run
+        return None, None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return None, f"cannot read ignore file: {exc.strerror or exc}"
+    lines = data.decode("utf-8", "surrogateescape").splitlines()
+    if not any(line.strip() for line in lines):
+        return None, None
+    return GitIgnoreSpec.from_lines(lines), None
+
+
+def _find_repo(real_dir: str) -> str | None:
+    """The work-tree root holding `real_dir`, found as git does: the nearest `.git` upwards."""
+    current = real_dir
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _info_exclude(repo: str) -> str:
+    git = os.path.join(repo, ".git")
+    if os.path.isfile(git):  # a linked work tree or submodule: "gitdir: <path>"
+        try:
+            with open(git, encoding="utf-8", errors="surrogateescape") as handle:
+                first = handle.readline().strip()
+        except OSError:
+            return os.path.join(git, "info", "exclude")
+        if first.startswith("gitdir:"):
+            git = os.path.join(repo, first[len("gitdir:") :].strip())
+            common = os.path.join(git, "commondir")
+            try:
+                with open(common, encoding="utf-8", errors="surrogateescape") as handle:
+                    git = os.path.join(git, handle.readline().strip())
+            except OSError:
+                pass
+    return os.path.join(git, "info", "exclude")
+
+
+class _Walker:
+    def __init__(
+        self,
+        cwd: str,
+        excludes: GitIgnoreSpec,
+        use_gitignore: bool,
+        real_dirs: list[str],
+        real_files: set[str],
+    ) -> None:
+        self.cwd = cwd
+        self.excludes = excludes
+        self.use_gitignore = use_gitignore
+        self.real_dirs = real_dirs
+        self.real_files = real_files
+        # real path -> logical paths it was found at (overlapping roots find a file twice)
+        self.found: dict[str, list[tuple[bool, str]]] = {}
+        self.problems: set[tuple[str, str]] = set()
+        self.temps: set[str] = set()
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.add((display_path(path, Path(self.cwd)), message))
+
+    def take(self, path: str, real: str, *, is_link: bool) -> None:
+        self.found.setdefault(real, []).append((is_link, path))
+
+    def inside(self, real: str) -> bool:
+        return real in self.real_files or any(
+            real == root or _is_under(real, root) for root in self.real_dirs
+        )
+
+    def _ancestor_layers(self, root: str, real_root: str) -> list[_Layer]:
+        """Layers from above `root` (info/exclude, outer `.gitignore`s) that apply inside it.
+
+        A layer that ignores `root` itself is dropped: a folder the user names explicitly is
+        walked, and the patterns that would have hidden it do not hide its content either.
+        """
+        layers: list[_Layer] = []
+        if not self.use_gitignore:
+            return layers
+        repo = _find_repo(real_root)
+        if repo is None:
+            return layers
+        candidates: list[tuple[str, str]] = [(_info_exclude(repo), repo)]
+        if repo != real_root:
+            rel = os.path.relpath(real_root, repo)
+            parts = rel.split(os.sep)
+            for depth in range(len(parts)):
+                base = os.path.join(repo, *parts[:depth])
+                candidates.append((os.path.join(base, ".gitignore"), base))
+        for pattern_file, base in candidates:
+            spec, error = _read_patterns(pattern_file)
+            if error is not None:
+                self.problem(pattern_file, error)
+            if spec is None:
+                continue
+            prefix = "" if base == real_root else _posix(os.path.relpath(real_root, base)) + "/"
+            if prefix and spec.match_file(prefix):
+                continue
+            layers.append(_Layer(spec, prefix))
+        return layers
+
+    def _exclude_layers(self, root: str) -> list[_Layer]:
+        layers = [_Layer(self.excludes)]
+        if root != self.cwd and _is_under(root, self.cwd):
+            prefix = _posix(os.path.relpath(root, self.cwd)) + "/"
+            if not self.excludes.match_file(prefix):
+                layers.append(_Layer(self.excludes, prefix))
+        return layers
+
+    @staticmethod
+    def _skipped(
+        rel: str, is_dir: bool, excludes: list[_Layer], ignores: tuple[_Layer, ...]
+    ) -> bool:
+        path = rel + "/" if is_dir else rel
+        if any(layer.spec.match_file(layer.relative(path)) for layer in excludes):
+            return True
+        for layer in reversed(ignores):  # the deepest .gitignore decides first
+            verdict = layer.spec.check_file(layer.relative(path)).include
+            if verdict is not None:
+                return bool(verdict)
+        return False
+
+    def walk(self, root: str) -> None:
+        real_root = os.path.realpath(root)
+        excludes = self._exclude_layers(root)
+        stack: list[tuple[str, str, tuple[_Layer, ...]]] = [
+            (root, "", tuple(self._ancestor_layers(root, real_root)))
+        ]
+
+        while stack:
+            directory, rel_dir, ignores = stack.pop()
+            try:
+                with os.scandir(directory) as scan:
+                    entries = list(scan)
+            except OSError as exc:
+                self.problem(directory, f"cannot read directory: {exc.strerror or exc}")
+                continue
+            if self.use_gitignore:
+                for entry in entries:
+                    if entry.name == ".gitignore":
+                        spec, error = _read_patterns(entry.path)
+                        if error is not None:
+                            self.problem(entry.path, error)
+                        if spec is not None:
+                            strip = len(rel_dir) + 1 if rel_dir else 0
+                            ignores = (*ignores, _Layer(spec, "", strip))
+                        break
+            for entry in entries:
+                name = entry.name
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                try:
+                    if entry.is_symlink():
+                        self._link(entry, rel, excludes, ignores)
+                    elif entry.is_dir(follow_symlinks=False):
+                        if name not in _ALWAYS_SKIPPED and not self._skipped(
+                            rel, True, excludes, ignores
+                        ):
+                            stack.append((entry.path, rel, ignores))
+                    elif not name.endswith(SOURCE_SUFFIX):
+                        if is_temp_name(name):
+                            self.temps.add(entry.path)
+                    elif self._skipped(rel, False, excludes, ignores):
+                        continue
+                    elif entry.is_file(follow_symlinks=False):
+                        self.take(entry.path, os.path.join(real_root, rel), is_link=False)
+                    else:
+                        self.problem(entry.path, MSG_NOT_REGULAR)
+                except OSError as exc:
+                    self.problem(entry.path, f"cannot read: {exc.strerror or exc}")
+
+    def _link(
+        self,
+        entry: os.DirEntry[str],
+        rel: str,
+        excludes: list[_Layer],
+        ignores: tuple[_Layer, ...],
+    ) -> None:
+        try:
+            is_dir = stat.S_ISDIR(os.stat(entry.path).st_mode)
+        except OSError:
+            # Editors' lock files (Emacs `.#name.py`) are dangling links by design.
+            if entry.name.startswith(".#"):
+                return
+            if entry.name.endswith(SOURCE_SUFFIX) and not self._skipped(
+                rel, False, excludes, ignores
+            ):
+                self.problem(entry.path, MSG_BROKEN)
+            return
+        if not is_dir and not entry.name.endswith(SOURCE_SUFFIX):
+            return
+        if (is_dir and entry.name in _ALWAYS_SKIPPED) or self._skipped(
+            rel, is_dir, excludes, ignores
+        ):
+            return
+        if not self.inside(os.path.realpath(entry.path)):
+            self.problem(entry.path, MSG_OUTSIDE)
+        # A link leading inside is an alias: its target is walked at its real location.
+
+    def explicit_file(self, path: str) -> None:
+        name = os.path.basename(path)
+        if is_temp_name(name):
+            self.problem(path, MSG_TEMP)
+            return
+        try:
+            st = os.stat(path)
+        except OSError:
+            self.problem(path, MSG_BROKEN)
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self.problem(path, MSG_NOT_REGULAR)
+            return
+        self.take(path, os.path.realpath(path), is_link=os.path.islink(path))
+
+    def result(self) -> Discovery:
+        # Each real file once, at a path that is not itself a symlink when there is one.
+        chosen = sorted((min(paths)[1] for paths in self.found.values()), key=_tree_order)
+        return Discovery(
+            files=[Path(path) for path in chosen],
+            problems=sorted(self.problems),
+            stale_temps=sorted(Path(temp) for temp in self.temps),
+        )
+
+
+def discover(
+    paths: Sequence[str],
+    *,
+    exclude: Sequence[str] = (),
+    extend_exclude: Sequence[str] = (),
+    use_gitignore: bool = True,
+    cwd: Path | None = None,
+) -> Discovery:
+    """The `.py` files under `paths` a run should read, and the problems met finding them.
+
+    A path may be a directory (walked) or a file (taken whatever its name, even if excluded).
+    `exclude` replaces `DEFAULT_EXCLUDES` when non-empty, `extend_exclude` adds to them; both are
+    gitignore-style patterns matched against paths relative to each given directory and, when
+    that directory lies under `cwd`, relative to `cwd` too. Raises `PathError` when a path
+    does not exist, before anything is walked.
+    """
+    base = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    roots: list[str] = []
+    for given in paths:
+        absolute = os.path.normpath(os.path.join(base, given))
+        if not os.path.lexists(absolute):
+            raise PathError(f"path does not exist: {given}")
+        roots.append(absolute)
+
+    dirs = [root for root in roots if os.path.isdir(root)]
+    files = [root for root in roots if root not in dirs]
+    patterns = [*(exclude or DEFAULT_EXCLUDES), *extend_exclude]
+    walker = _Walker(
+        cwd=base,
+        excludes=GitIgnoreSpec.from_lines(patterns),
+        use_gitignore=use_gitignore,
+        real_dirs=sorted({os.path.realpath(root) for root in dirs}),
+        real_files={os.path.realpath(root) for root in files if os.path.exists(root)},
+    )
+    for root in files:
+        walker.explicit_file(root)
+    for root in sorted(set(dirs)):
+        walker.walk(root)
+    return walker.result()

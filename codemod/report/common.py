@@ -1,0 +1,83 @@
+"""What every report format shares: the context, the order of findings, paths and levels."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from codemod import codes
+from codemod.types import FileResult, Finding
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report needs besides the results.
+
+    `root` is the repository root: SARIF and JSON give paths relative to it where possible.
+    """
+
+    root: Path
+    tool_version: str
+    statistics: bool = False
+
+
+def finding_key(f: Finding) -> tuple[int, int, int, int, str, str]:
+    return (f.line, f.col, f.end_line, f.end_col, f.code, f.message)
+
+
+def ordered(results: Sequence[FileResult]) -> list[FileResult]:
+    """Results sorted by path (stable for equal paths)."""
+    return sorted(results, key=lambda r: r.path)
+
+
+def ordered_findings(results: Sequence[FileResult]) -> list[tuple[FileResult, Finding]]:
+    """Every finding with its file, sorted by path, then position, then code."""
+    return [(r, f) for r in ordered(results) for f in sorted(r.findings, key=finding_key)]
+
+
+def relative_to_root(path: str, root: Path) -> PurePosixPath | None:
+    """`path` (absolute, or relative to the working directory) relative to `root`, or None
+    when it is not under `root`. Symlinks are resolved only when the plain paths disagree."""
+    for resolve in (False, True):
+        p = Path(path)
+        r = root
+        if resolve:
+            try:
+                p, r = p.resolve(), r.resolve()
+            except OSError:
+                return None
+        else:
+            p, r = Path(os.path.abspath(p)), Path(os.path.abspath(r))
+        try:
+            return PurePosixPath(p.relative_to(r).as_posix())
+        except ValueError:
+            continue
+    return None
+
+
+def root_relative(path: str, root: Path) -> str:
+    """The path to show where paths must be relative to the repository root: relative with
+    forward slashes when under `root`, else the absolute path."""
+    rel = relative_to_root(path, root)
+    return str(rel) if rel is not None else os.path.abspath(path)
+
+
+def severity(code: str) -> str:
+    """The code's severity, "error" or "warning"; an unknown code is an error."""
+    info = codes.CODES.get(code)
+    return info.severity if info is not None else "error"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def span(f: Finding) -> tuple[int, int, int, int]:
+    """(line, col, end_line, end_col), clamped to 1-based and end not before start."""
+    line, col = max(f.line, 1), max(f.col, 1)
+    end_line, end_col = max(f.end_line, 1), max(f.end_col, 1)
+    if (end_line, end_col) < (line, col):
+        end_line, end_col = line, col
+    return line, col, end_line, end_col

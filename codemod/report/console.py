@@ -1,0 +1,102 @@
+"""Where output goes and whether it is coloured. rich is imported only for a terminal.
+
+Diffs and check output go to stdout, messages and summaries to stderr (SPEC §2). Colour follows
+`--color` (auto: only on a terminal, never with NO_COLOR set); a progress bar shows only on an
+interactive stderr, never in CI or with --quiet.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO
+
+
+def use_color(mode: str, stream: IO[str]) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return _isatty(stream)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def write(text: str, stream: IO[str], *, style: str | None = None, color: bool = False) -> None:
+    """Write `text` as is; with colour, the whole text in `style` (a rich style name)."""
+    if not text:
+        return
+    if color and style:
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
+        console.print(Text(text.rstrip("\n"), style=style))
+        return
+    stream.write(text)
+    stream.flush()
+
+
+def write_diff(diff: str, stream: IO[str], *, color: bool) -> None:
+    """A unified diff, byte for byte when plain; red/green/cyan per line with colour."""
+    if not color:
+        stream.write(diff)
+        stream.flush()
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
+    for line in diff.splitlines():
+        style = ""
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        elif line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        console.print(Text(line, style=style))
+
+
+def show_progress(quiet: bool, stream: IO[str] = sys.stderr) -> bool:
+    return not quiet and not os.environ.get("CI") and _isatty(stream)
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A transient rich progress bar on stderr; yields an `advance(n)` callback or None."""
+    if not enabled or total < 200:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=None,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def confirm(question: str) -> bool:
+    """Ask once on the terminal; anything but y/yes is a no."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except (EOFError, KeyboardInterrupt):
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -1,0 +1,132 @@
+"""SARIF 2.1.0 for code scanning: every code as a rule, every finding as a result.
+
+Levels come from each code's severity (see `codemod.codes.CodeInfo`): "error" for what fails,
+leaks or went unchecked on Lumyx, "warning" for what needs a person's judgement.
+`partialFingerprints` hash the code, the file and the message, not positions, so moving code
+does not make code scanning see new alerts; identical findings in one file are told apart
+by their order of occurrence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from codemod import codes
+from codemod.report.common import (
+    ordered_findings,
+    relative_to_root,
+    severity,
+    span,
+)
+from codemod.types import FileResult, Finding
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "lumyxFinding/v1"
+
+
+def _rule(info: codes.CodeInfo) -> dict[str, Any]:
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": info.what},
+        "help": {
+            "text": f"{info.what}\n\n{info.why}\n\nSee {codes.doc_url(info.code)}",
+            "markdown": codes.doc_markdown(info.code),
+        },
+        "helpUri": codes.doc_url(info.code),
+        "defaultConfiguration": {"level": info.severity},
+        "properties": {"fix": info.fix},
+    }
+
+
+def _artifact_location(path: str, root: Path) -> dict[str, str]:
+    rel = relative_to_root(path, root)
+    if rel is not None:
+        return {"uri": quote(str(rel), safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": Path(os.path.abspath(path)).as_uri()}
+
+
+def fingerprint(code: str, uri: str, message: str, occurrence: int) -> str:
+    digest = hashlib.sha256(f"{code}\0{uri}\0{message}".encode()).hexdigest()
+    return f"{digest[:32]}:{occurrence}"
+
+
+def _result(
+    f: Finding, location: dict[str, str], rule_index: dict[str, int], occurrence: int
+) -> dict[str, Any]:
+    line, col, end_line, end_col = span(f)
+    result: dict[str, Any] = {"ruleId": f.code}
+    if f.code in rule_index:
+        result["ruleIndex"] = rule_index[f.code]
+    result |= {
+        "level": severity(f.code),
+        "message": {"text": f.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {
+                        "startLine": line,
+                        "startColumn": col,
+                        "endLine": end_line,
+                        "endColumn": end_col,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: fingerprint(f.code, location["uri"], f.message, occurrence)
+        },
+    }
+    return result
+
+
+def sarif_log(results: Sequence[FileResult], root: Path, tool_version: str) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict."""
+    rules = [_rule(info) for info in codes.CODES.values()]
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for r, f in ordered_findings(results):
+        location = _artifact_location(r.path, root)
+        key = (f.code, location["uri"], f.message)
+        out.append(_result(f, location, rule_index, seen[key]))
+        seen[key] += 1
+    root_uri = Path(os.path.abspath(root)).as_uri().rstrip("/") + "/"
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lumyx-migrate",
+                        "version": tool_version,
+                        "informationUri": codes.HOMEPAGE,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {"executionSuccessful": not any(r.internal_error for r in results)}
+                ],
+                "results": out,
+            }
+        ],
+    }
+
+
+def render_sarif(results: Sequence[FileResult], root: Path, tool_version: str) -> str:
+    return json.dumps(sarif_log(results, root, tool_version), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,240 @@
+"""Rewrite: apply fix plans to one file's text. Pure: text in, text out.
+
+Edits are spliced in at the offsets analysis gave, so every byte outside an edit is untouched
+by construction. Only a call that gains keyword arguments is handed to libcst, and only its
+own source segment: libcst's cost follows the edits, not the file (SPEC §7). libcst is imported
+the first time such an edit is applied, never by `check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from codemod.source import newline_of
+from codemod.types import ArgChange, Edit, EditKind, Finding
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+DEFAULT_LINE_LENGTH = 88
+
+
+class RewriteError(Exception):
+    """A fix plan that cannot be applied (a bug of the tool, never the user's fault)."""
+
+
+def apply_fixes(text: str, findings: Iterable[Finding], *, line_length: int = DEFAULT_LINE_LENGTH) -> str:
+    """The text with the fixes of `findings` applied; `text` itself when there are none."""
+    edits = {edit for f in findings if f.fix is not None for edit in f.fix.edits}
+    if not edits:
+        return text
+    return apply_edits(text, sorted(edits, key=_order), line_length=line_length, newline=newline_of(text))
+
+
+def _order(edit: Edit) -> tuple[int, int, int, str]:
+    # Outer edits before the edits they contain; inserts at one offset in a stable order.
+    return (edit.start, 0 if edit.kind is EditKind.INSERT else 1, -edit.end, edit.text)
+
+
+def apply_edits(
+    text: str, edits: Sequence[Edit], *, line_length: int = DEFAULT_LINE_LENGTH, newline: str = "\n"
+) -> str:
+    """Apply sorted, properly nested edits (an edit may contain others, never overlap them)."""
+    out: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(edits):
+        edit = edits[i]
+        if edit.start < pos:
+            raise RewriteError(f"overlapping edits at offset {edit.start}")
+        inner: list[Edit] = []
+        j = i + 1
+        while j < len(edits) and edits[j].start < edit.end and edit.kind is not EditKind.INSERT:
+            if edits[j].end > edit.end:
+                raise RewriteError(f"overlapping edits at offset {edits[j].start}")
+            inner.append(edits[j])
+            j += 1
+        out.append(text[pos : edit.start])
+        if edit.kind is EditKind.INSERT:
+            out.append(edit.text)
+        elif edit.kind is EditKind.REPLACE:
+            out.append(edit.text)  # a replaced node's inner edits are moot
+        else:
+            segment = text[edit.start : edit.end]
+            if inner:
+                shifted = [_shift(e, -edit.start) for e in inner]
+                segment = apply_edits(segment, shifted, line_length=line_length, newline=newline)
+            line_start = text.rfind("\n", 0, edit.start) + 1
+            line_start = max(line_start, text.rfind("\r", 0, edit.start) + 1)
+            line_end = _line_end(text, edit.end)
+            out.append(
+                add_call_args(
+                    segment,
+                    edit.args,
+                    prefix=text[line_start : edit.start],
+                    suffix=text[edit.end : line_end],
+                    line_length=line_length,
+                    newline=newline,
+                )
+            )
+        pos = edit.end
+        i = j
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _shift(edit: Edit, delta: int) -> Edit:
+    return Edit(edit.kind, edit.start + delta, edit.end + delta, edit.text, edit.args)
+
+
+def _line_end(text: str, offset: int) -> int:
+    ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i != -1]
+    return min(ends) if ends else len(text)
+
+
+def add_call_args(
+    segment: str,
+    changes: Sequence[ArgChange],
+    *,
+    prefix: str,
+    suffix: str,
+    line_length: int = DEFAULT_LINE_LENGTH,
+    newline: str = "\n",
+) -> str:
+    """The call `segment` with keyword arguments `changes` appended, in the call's own layout.
+
+    A call on one line stays on one line when it still fits `line_length` (counting `prefix`,
+    the text before it on its line, and `suffix`, the text after it); otherwise it becomes one
+    argument per line with a trailing comma. A multi-line call keeps its layout and comments.
+    """
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(f"({segment}){newline}")
+    except cst.ParserSyntaxError as exc:  # pragma: no cover - analysis gave a call's exact span
+        raise RewriteError(f"cannot parse call segment: {exc}") from exc
+    stmt = module.body[0]
+    assert isinstance(stmt, cst.SimpleStatementLine)
+    expr = stmt.body[0]
+    assert isinstance(expr, cst.Expr)
+    call = expr.value
+    if not isinstance(call, cst.Call):
+        raise RewriteError("fix plan points at something that is not a call")
+    call = call.with_changes(lpar=call.lpar[1:], rpar=call.rpar[:-1])  # our wrapping parentheses
+    new_args = [
+        cst.Arg(
+            value=cst.parse_expression(change.value),
+            keyword=cst.Name(change.name),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        for change in changes
+    ]
+    multiline = "\n" in segment or "\r" in segment
+    if multiline:
+        return module.code_for_node(_append_multiline(call, new_args) if new_args else call)
+    new_call = _append_inline(call, new_args) if new_args else call
+    rendered = module.code_for_node(new_call)
+    if new_call.args and len(prefix.expandtabs()) + len(rendered) + len(suffix.rstrip()) > line_length:
+        indent = prefix[: len(prefix) - len(prefix.lstrip())]
+        step = "\t" if indent.startswith("\t") else "    "
+        rendered = module.code_for_node(_explode(module, new_call, indent, step, newline))
+    return rendered
+
+
+def _append_inline(call: cst.Call, new_args: list[cst.Arg]) -> cst.Call:
+    import libcst as cst
+
+    args = list(call.args)
+    space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if args:
+        last = args[-1]
+        trailing = isinstance(last.comma, cst.Comma)
+        args[-1] = last.with_changes(comma=space, whitespace_after_arg=cst.SimpleWhitespace(""))
+        for arg in new_args[:-1]:
+            args.append(arg.with_changes(comma=space))
+        final_comma = cst.Comma() if trailing else cst.MaybeSentinel.DEFAULT
+        args.append(new_args[-1].with_changes(comma=final_comma, whitespace_after_arg=last.whitespace_after_arg))
+    else:
+        for arg in new_args[:-1]:
+            args.append(arg.with_changes(comma=space))
+        args.append(new_args[-1])
+    return call.with_changes(args=args)
+
+
+def _append_multiline(call: cst.Call, new_args: list[cst.Arg]) -> cst.Call:
+    """Append arguments to a call spread over lines, copying how its arguments are laid out."""
+    import libcst as cst
+
+    args = list(call.args)
+    lead = call.whitespace_before_args
+    if not args:
+        # `f(\n)`: put the new arguments on their own lines before the closing parenthesis.
+        sep = _clean(lead) if isinstance(lead, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")
+        built = [a.with_changes(comma=cst.Comma(whitespace_after=sep)) for a in new_args]
+        return call.with_changes(args=built)
+    sep_source: cst.BaseParenthesizableWhitespace = lead
+    if len(args) >= 2 and isinstance(args[0].comma, cst.Comma):
+        sep_source = args[0].comma.whitespace_after
+    sep = _clean(sep_source) if isinstance(sep_source, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):
+        tail = last.comma.whitespace_after
+        kept_comment = _join(tail, sep)
+        args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=kept_comment))
+        for arg in new_args[:-1]:
+            args.append(arg.with_changes(comma=cst.Comma(whitespace_after=sep)))
+        args.append(new_args[-1].with_changes(comma=cst.Comma(whitespace_after=_strip_comment(tail))))
+    else:
+        tail = last.whitespace_after_arg
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_after=_join(tail, sep)), whitespace_after_arg=cst.SimpleWhitespace("")
+        )
+        for arg in new_args[:-1]:
+            args.append(arg.with_changes(comma=cst.Comma(whitespace_after=sep)))
+        args.append(new_args[-1].with_changes(whitespace_after_arg=_strip_comment(tail)))
+    return call.with_changes(args=args)
+
+
+def _clean(ws: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    """The same line break and indentation, without a comment or blank lines."""
+    import libcst as cst
+
+    return ws.with_changes(first_line=cst.TrailingWhitespace(newline=ws.first_line.newline), empty_lines=())
+
+
+def _join(tail: cst.BaseParenthesizableWhitespace, sep: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """Whitespace after an argument that keeps its trailing comment but leads to the next one."""
+    import libcst as cst
+
+    if isinstance(tail, cst.ParenthesizedWhitespace) and isinstance(sep, cst.ParenthesizedWhitespace):
+        return sep.with_changes(first_line=tail.first_line, empty_lines=tail.empty_lines)
+    return sep
+
+
+def _strip_comment(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    import libcst as cst
+
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return ws.with_changes(first_line=cst.TrailingWhitespace(newline=ws.first_line.newline), empty_lines=())
+    return ws
+
+
+def _explode(module: cst.Module, call: cst.Call, indent: str, step: str, newline: str) -> cst.Call:
+    """One argument per line, indented one step, with a trailing comma (black's layout)."""
+    import libcst as cst
+
+    def line_break(level: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(newline=cst.Newline(None if newline == module.default_newline else newline)),
+            indent=False,
+            last_line=cst.SimpleWhitespace(level),
+        )
+
+    inner = indent + step
+    args = [
+        arg.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""), comma=cst.Comma(whitespace_after=line_break(inner)))
+        for arg in call.args
+    ]
+    args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=line_break(indent)))
+    return call.with_changes(whitespace_before_args=line_break(inner), args=args)

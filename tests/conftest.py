@@ -1,0 +1,15 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from standin import LumyxStandin
+
+
+@pytest.fixture
+def lumyx_server() -> Iterator[LumyxStandin]:
+    """A fresh Lumyx stand-in on 127.0.0.1 (free port) for one test; `.url` ends in `/v1`."""
+    with LumyxStandin() as server:
+        yield server

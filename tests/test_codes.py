@@ -1,0 +1,196 @@
+"""The finding-code registry: completeness, docs, selection semantics, generated docs file."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from codemod import codes
+
+SPEC_CODES = [
+    "LMX101", "LMX102", "LMX103", "LMX104", "LMX105",
+    "LMX201", "LMX202", "LMX203",
+    "LMX301", "LMX302", "LMX303", "LMX304", "LMX305",
+    "LMX401", "LMX501", "LMX900", "LMX901",
+]  # fmt: skip
+
+DOCS_FILE = Path(__file__).parents[1] / "docs" / "codes.md"
+
+
+def test_registry_holds_exactly_the_spec_codes_in_order() -> None:
+    assert list(codes.CODES) == SPEC_CODES
+
+
+@pytest.mark.parametrize("code", SPEC_CODES)
+def test_entry_is_well_formed(code: str) -> None:
+    info = codes.CODES[code]
+    assert info.code == code
+    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", info.name), info.name
+    assert info.summary and "\n" not in info.summary and not info.summary.endswith(".")
+    assert info.fix in codes.FIX_AVAILABILITY
+    assert (info.fix_title is None) == (info.fix == "never")
+    assert info.severity in codes.SEVERITIES
+
+
+def test_names_are_unique() -> None:
+    names = [info.name for info in codes.CODES.values()]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("code", SPEC_CODES)
+def test_doc_has_the_four_sections_and_code_examples(code: str) -> None:
+    info = codes.CODES[code]
+    doc = codes.doc_markdown(code)
+    assert doc.startswith(f"# {code} ({info.name})\n\n")
+    headings = re.findall(r"^## (.+)$", doc, flags=re.M)
+    assert headings == ["What it does", "Why is this bad?", "Example", "Use instead"]
+    assert info.what.strip() and info.why.strip()
+    assert info.example.strip() and info.use_instead.strip()
+    assert info.example != info.use_instead
+    assert f"```python\n{info.example}\n```" in doc
+    assert f"```python\n{info.use_instead}\n```" in doc
+
+
+@pytest.mark.parametrize(
+    "code", [c for c in SPEC_CODES if c != "LMX900"]
+)  # LMX900's example is a syntax error on purpose
+def test_examples_are_valid_python(code: str) -> None:
+    info = codes.CODES[code]
+    ast.parse(info.example)
+    ast.parse(info.use_instead)
+
+
+def test_syntax_error_example_really_does_not_parse() -> None:
+    with pytest.raises(SyntaxError):
+        ast.parse(codes.CODES["LMX900"].example)
+    ast.parse(codes.CODES["LMX900"].use_instead)
+
+
+@pytest.mark.parametrize("code", SPEC_CODES)
+def test_docs_state_no_wrong_provider_fact(code: str) -> None:
+    text = codes.doc_markdown(code)
+    for url in re.findall(r"https?://[^\s\"`)]+", text):
+        assert url in {
+            "https://api.lumyx-ai.site/v1",
+            "http://localhost:8080/v1",
+            "https://contoso.openai.azure.com",
+        }, url
+    assert not re.search(r"\bnova[-_](?!1_1\b|\.\.\.|key\b)\w", text), "unknown nova_ name"
+    assert 'os.getenv("LUMYX_API_KEY")' not in text  # the key read must fail loudly
+    assert 'os.environ.get("LUMYX_API_KEY"' not in text
+
+
+def test_fixable_client_docs_use_the_loud_key_read() -> None:
+    for code in ("LMX101", "LMX105"):
+        assert 'os.environ["LUMYX_API_KEY"]' in codes.CODES[code].use_instead
+
+
+def test_doc_page_exact_header() -> None:
+    doc = codes.doc_markdown("LMX101")
+    assert doc.startswith(
+        "# LMX101 (client-not-migrated)\n\n"
+        "OpenAI client not pointed at Lumyx.\n\n"
+        "Fix is always available.\n\n"
+        "## What it does\n"
+    )
+    assert "Fix is" not in codes.doc_markdown("LMX302")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        pytest.param("LMX302", "LMX302", id="exact"),
+        pytest.param("lmx302", "LMX302", id="case-insensitive"),
+        pytest.param(" LMX302 ", "LMX302", id="surrounding-space"),
+    ],
+)
+def test_get(given: str, expected: str) -> None:
+    assert codes.get(given).code == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("LMX999", id="unknown-number"),
+        pytest.param("LMX3", id="prefix-is-not-a-code"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_get_unknown_raises_key_error(code: str) -> None:
+    with pytest.raises(KeyError):
+        codes.get(code)
+
+
+def test_doc_markdown_unknown_raises_key_error() -> None:
+    with pytest.raises(KeyError):
+        codes.doc_markdown("LMX000")
+
+
+def test_doc_url() -> None:
+    assert codes.doc_url("LMX101") == (
+        "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx101"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "select", "ignore", "expected"),
+    [
+        pytest.param("LMX302", [], [], True, id="empty-select-selects-all"),
+        pytest.param("LMX302", ["LMX3"], [], True, id="prefix-selects"),
+        pytest.param("LMX101", ["LMX3"], [], False, id="unselected-prefix"),
+        pytest.param("LMX302", ["LMX"], [], True, id="family-prefix"),
+        pytest.param("LMX302", ["ALL"], [], True, id="all"),
+        pytest.param("LMX302", [], ["LMX3"], False, id="ignore-prefix-over-implicit-all"),
+        pytest.param("LMX302", ["LMX3"], ["LMX302"], False, id="ignore-more-specific-wins"),
+        pytest.param("LMX302", ["LMX302"], ["LMX3"], True, id="select-more-specific-wins"),
+        pytest.param("LMX303", ["LMX302"], ["LMX3"], False, id="sibling-still-ignored"),
+        pytest.param("LMX302", ["LMX3"], ["LMX3"], False, id="tie-ignore-wins"),
+        pytest.param("LMX302", ["ALL"], ["ALL"], False, id="all-tie-ignore-wins"),
+        pytest.param("LMX302", ["lmx3"], [], True, id="selectors-case-insensitive"),
+        pytest.param("LMX302", ["LMX3", "LMX1"], ["LMX30"], False, id="several-selectors"),
+        pytest.param("LMX900", ["LMX1"], [], False, id="errors-can-be-deselected"),
+    ],
+)
+def test_select(code: str, select: list[str], ignore: list[str], expected: bool) -> None:
+    assert codes.select(code, select, ignore) is expected
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        pytest.param("LMX3", True, id="prefix"),
+        pytest.param("lmx302", True, id="code-any-case"),
+        pytest.param("ALL", True, id="all"),
+        pytest.param("LMX", True, id="family"),
+        pytest.param("LMX6", False, id="no-such-group"),
+        pytest.param("E501", False, id="other-tool"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_known_selector(selector: str, expected: bool) -> None:
+    assert codes.known_selector(selector) is expected
+
+
+def test_docs_file_is_generated_from_the_registry() -> None:
+    regenerate = 'python -c "from codemod.codes import write_docs; write_docs()"'
+    assert DOCS_FILE.read_text(encoding="utf-8") == codes.codes_markdown(), (
+        f"docs/codes.md is stale; run {regenerate}"
+    )
+
+
+def test_codes_markdown_has_index_row_and_anchor_for_every_code() -> None:
+    md = codes.codes_markdown()
+    for info in codes.CODES.values():
+        assert f"| [{info.code}](#{info.code.lower()}) | {info.name} |" in md
+        assert f'<a id="{info.code.lower()}"></a>\n\n## {info.code} ({info.name})\n' in md
+    assert md.startswith("# Finding codes\n")
+    assert md.count("### What it does\n") == len(codes.CODES)
+
+
+def test_write_docs(tmp_path: Path) -> None:
+    target = tmp_path / "codes.md"
+    codes.write_docs(target)
+    assert target.read_bytes() == codes.codes_markdown().encode()

@@ -1,0 +1,241 @@
+"""`check` output: text, statistics and json exactly; every format parsed back; the summary."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from codemod.report.formats import FORMATS, ReportContext, render, summary
+from codemod.types import Edit, EditKind, FileResult, Finding, Fix
+
+FIX = Fix("Point the client at Lumyx", (Edit(EditKind.INSERT, 0, 0, "import os\n"),))
+
+
+def finding(code: str, line: int, col: int, message: str = "msg", *, fix: bool = False) -> Finding:
+    return Finding(code, message, line, col, line, col + 5, FIX if fix else None)
+
+
+def ctx(root: Path, statistics: bool = False) -> ReportContext:
+    return ReportContext(root=root, tool_version="0.1.0", statistics=statistics)
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+SAMPLE = (
+    FileResult(
+        "src/b.py",
+        (
+            finding("LMX302", 9, 5, "chat parameter `tools` is not served by Lumyx"),
+            finding("LMX101", 3, 10, "OpenAI client not pointed at Lumyx", fix=True),
+        ),
+        old_text="x",
+        new_text="y",
+    ),
+    FileResult("src/a.py", (finding("LMX301", 2, 1, "embeddings: coming soon on Lumyx"),)),
+    FileResult("src/clean.py"),
+)
+
+
+def test_text_is_ruff_concise_sorted_by_path_then_position(root: Path) -> None:
+    assert render("text", SAMPLE, ctx(root)) == (
+        "src/a.py:2:1: LMX301 embeddings: coming soon on Lumyx\n"
+        "src/b.py:3:10: LMX101 [*] OpenAI client not pointed at Lumyx\n"
+        "src/b.py:9:5: LMX302 chat parameter `tools` is not served by Lumyx\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "fmt", [pytest.param(f, id=f"{f}-with-no-results") for f in ("text", "github")]
+)
+def test_line_formats_print_nothing_without_findings(root: Path, fmt: str) -> None:
+    assert render(fmt, [FileResult("a.py")], ctx(root)) == ""
+
+
+def test_statistics_like_ruff(root: Path) -> None:
+    results = [
+        *SAMPLE,
+        FileResult("c.py", (finding("LMX302", 1, 1), finding("LMX101", 4, 1, fix=True))),
+        FileResult("d.py", (finding("LMX302", 1, 1),)),
+    ]
+    assert render("text", results, ctx(root, statistics=True)) == (
+        "3\tLMX302\t    unserved-chat-parameter\n"
+        "2\tLMX101\t[*] client-not-migrated\n"
+        "1\tLMX301\t    unserved-endpoint\n"
+    )
+
+
+def test_statistics_without_fixable_has_no_marker_column(root: Path) -> None:
+    results = [FileResult("a.py", (finding("LMX900", 1, 1),) * 10 + (finding("LMX501", 2, 1),))]
+    assert render("text", results, ctx(root, statistics=True)) == (
+        "10\tLMX900\tsyntax-error\n 1\tLMX501\thardcoded-api-key\n"
+    )
+
+
+def test_statistics_empty(root: Path) -> None:
+    assert render("text", [FileResult("a.py")], ctx(root, statistics=True)) == ""
+
+
+def test_json_exact(root: Path) -> None:
+    results = [
+        FileResult(
+            "src/b.py",
+            (Finding("LMX101", "OpenAI client not pointed at Lumyx", 3, 10, 4, 2, FIX),),
+        ),
+        FileResult("src/a.py", (Finding("LMX302", "`n` is not served", 7, 1, 7, 4),)),
+    ]
+    assert json.loads(render("json", results, ctx(root))) == [
+        {
+            "code": "LMX302",
+            "message": "`n` is not served",
+            "filename": "src/a.py",
+            "location": {"row": 7, "column": 1},
+            "end_location": {"row": 7, "column": 4},
+            "fix": None,
+            "url": "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx302",
+            "noqa_row": 7,
+        },
+        {
+            "code": "LMX101",
+            "message": "OpenAI client not pointed at Lumyx",
+            "filename": "src/b.py",
+            "location": {"row": 3, "column": 10},
+            "end_location": {"row": 4, "column": 2},
+            "fix": {"applicability": "safe", "message": "Point the client at Lumyx"},
+            "url": "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx101",
+            "noqa_row": 3,
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param("pkg/m.py", "pkg/m.py", id="relative-to-cwd-which-is-root"),
+        pytest.param("./pkg/../pkg/m.py", "pkg/m.py", id="normalised"),
+        pytest.param("{root}/pkg/m.py", "pkg/m.py", id="absolute-under-root"),
+        pytest.param("{outside}/m.py", "{outside}/m.py", id="outside-root-stays-absolute"),
+    ],
+)
+def test_json_filename_relative_to_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, expected: str
+) -> None:
+    root = tmp_path / "repo"
+    outside = tmp_path / "elsewhere"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    subst = {"root": str(root), "outside": str(outside)}
+    results = [FileResult(path.format(**subst), (finding("LMX101", 1, 1),))]
+    [item] = json.loads(render("json", results, ctx(root)))
+    assert item["filename"] == expected.format(**subst)
+
+
+def test_json_empty_is_an_empty_array(root: Path) -> None:
+    assert render("json", [], ctx(root)) == "[]\n"
+
+
+def test_json_order_is_stable_whatever_the_input_order(root: Path) -> None:
+    forward = render("json", SAMPLE, ctx(root))
+    assert render("json", tuple(reversed(SAMPLE)), ctx(root)) == forward
+
+
+def test_unknown_code_gets_no_url(root: Path) -> None:
+    [item] = json.loads(render("json", [FileResult("a.py", (finding("XYZ1", 1, 1),))], ctx(root)))
+    assert item["url"] is None
+
+
+def test_unknown_format_is_a_value_error(root: Path) -> None:
+    with pytest.raises(ValueError, match="unknown format 'xml'"):
+        render("xml", SAMPLE, ctx(root))
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f"{f}-parses-back") for f in FORMATS])
+def test_every_format_parses_back_with_every_finding(root: Path, fmt: str) -> None:
+    out = render(fmt, SAMPLE, ctx(root))
+    if fmt == "text":
+        parsed = [line.split(": ", 1)[1].split(" ", 1)[0] for line in out.splitlines()]
+    elif fmt == "json":
+        parsed = [item["code"] for item in json.loads(out)]
+    elif fmt == "github":
+        parsed = [line.split("::")[-1].split(" ", 1)[0] for line in out.splitlines()]
+    elif fmt == "sarif":
+        parsed = [res["ruleId"] for res in json.loads(out)["runs"][0]["results"]]
+    else:
+        parsed = [el.get("type") or "" for el in ET.fromstring(out).iter("failure")]
+    assert parsed == ["LMX301", "LMX101", "LMX302"]
+
+
+SECRET = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f"{f}-prints-no-source") for f in FORMATS])
+def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
+    source = f'client = OpenAI(api_key="{SECRET}")  # SOURCE-TEXT-MARKER\n'
+    results = [
+        FileResult(
+            "app.py",
+            (Finding("LMX501", "hardcoded API key sk-p...6789", 1, 26, 1, 72, FIX),),
+            old_text=source,
+            new_text=source.replace(SECRET, "x"),
+        )
+    ]
+    out = render(fmt, results, ctx(root)) + summary(results, ctx(root))
+    assert SECRET not in out
+    assert "SOURCE-TEXT-MARKER" not in out
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        pytest.param(
+            SAMPLE,
+            "Scanned 3 files; 1 file with pending changes.\n"
+            "Found 3 findings:\n"
+            "  1  LMX101  client-not-migrated\n"
+            "  1  LMX301  unserved-endpoint\n"
+            "  1  LMX302  unserved-chat-parameter\n"
+            "[*] 1 fixable: run `lumyx-migrate apply` to fix it.\n",
+            id="findings-per-code-and-fixable-count",
+        ),
+        pytest.param(
+            [FileResult("a.py"), FileResult("b.py")],
+            "Scanned 2 files; 0 files with pending changes.\nAll checks passed!\n",
+            id="clean",
+        ),
+        pytest.param(
+            [
+                FileResult("a.py", (finding("LMX201", 1, 1, fix=True),) * 12),
+                FileResult("gen.py", skipped="generated"),
+                FileResult(
+                    "bad.py", (finding("LMX900", 1, 1),), error="invalid syntax (Python 3.11)"
+                ),
+            ],
+            "Scanned 2 files (1 skipped); 0 files with pending changes.\n"
+            "Found 13 findings:\n"
+            "  12  LMX201  openai-model-name\n"
+            "   1  LMX900  syntax-error\n"
+            "[*] 12 fixable: run `lumyx-migrate apply` to fix them.\n"
+            "1 file could not be read or parsed (LMX900/LMX901); it was not checked.\n",
+            id="skipped-and-errors",
+        ),
+        pytest.param(
+            [FileResult("a.py", old_text="a", new_text="b", internal_error=True)],
+            "Scanned 1 file; 1 file with pending changes.\nAll checks passed!\n"
+            "1 internal error: a bug in lumyx-migrate, please report it.\n",
+            id="internal-error",
+        ),
+        pytest.param(
+            [FileResult("a.py", old_text="same", new_text="same")],
+            "Scanned 1 file; 0 files with pending changes.\nAll checks passed!\n",
+            id="unchanged-new-text-is-not-pending",
+        ),
+    ],
+)
+def test_summary(root: Path, results: list[FileResult], expected: str) -> None:
+    assert summary(results, ctx(root)) == expected
