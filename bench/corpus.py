@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,7 +213,7 @@ class CodeGen:
             return f"{obj}.{meth}({args})"
         if r < 0.63:
             op = self.choice(("+", "-", "*", "//", "%", "or", "and", "==", "!=", "<", ">=",
-                              "in", "not in", "is not"))
+                              "in", "not in"))
             return f"{self.expr(names, d)} {op} {self.expr(names, d)}"
         if r < 0.7:
             var = self.choice(("x", "item", "key", "row", "entry", "value", "n"))
@@ -333,7 +334,10 @@ class CodeGen:
         if r < 0.84 and "func" in ctx:
             if "gen" in ctx:
                 return [f"{ind}yield {self.expr(names)}"]
-            return [f"{ind}assert {self.expr(names, 1)}, \"{self.noun()} must be set\""]
+            test = self.choice(names) if names else self.func_name() + "()"
+            if self.random() < 0.5:
+                test = f"{test} is not None" if self.random() < 0.5 else f"isinstance({test}, dict)"
+            return [f"{ind}assert {test}, \"{self.noun()} must be set\""]
         if r < 0.87:
             return [f"{ind}raise {self.choice(EXCEPTIONS)}(f\"{self.noun()} {{{self.choice(names) if names else 'None'}}} is {self.choice(ADJS)}\")"]
         if r < 0.9 and "async" in ctx:
@@ -972,17 +976,20 @@ def generate(outdir: Path, a_files: int = DEFAULT_A_FILES,
 
 
 def verify(outdir: Path) -> list[str]:
-    """Problems found: unparsable files, forbidden strings in A, B files without OpenAI."""
+    """Problems found: unparsable files or ones that draw a SyntaxWarning, forbidden strings
+    in A, B files without OpenAI."""
     problems: list[str] = []
     for corpus in ("a", "b"):
         for root, _dirs, files in os.walk(outdir / corpus):
             for f in files:
                 p = Path(root) / f
                 data = p.read_bytes()
-                try:
-                    ast.parse(data, filename=str(p))
-                except SyntaxError as exc:
-                    problems.append(f"{p}: {exc}")
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")
+                    try:
+                        ast.parse(data, filename=str(p))
+                    except (SyntaxError, SyntaxWarning) as exc:
+                        problems.append(f"{p}: {exc!r}")
                 low = data.lower()
                 if corpus == "a":
                     problems += [f"{p}: contains {s!r}" for s in A_FORBIDDEN if s in low]

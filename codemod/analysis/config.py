@@ -62,7 +62,7 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
                 ctx.add("LMX102", f"module base URL comes from `{ctx.source(a.value)}`; check it points at {provider.name}", a.stmt)
                 allowed = False
             elif verdict == "replace":
-                fixes.append((a, ctx.base_read()))
+                fixes.append((a, ctx.base_read(trailing_slash=a.attr == mc.base_url_attr)))
         for a in keys:
             verdict = ctx.classify_key(ctx.value(a.value, a.scope))
             if verdict == "opaque":
@@ -73,8 +73,9 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
     if allowed:
         for a, text in fixes:
             start, end = ctx.span(a.value)
+            env = provider.api_key_env if a.attr in mc.api_key_attrs else provider.base_url_env
             fix = Fix(
-                f"Read {provider.api_key_env if text == ctx.key_read() else provider.base_url_env} from the environment",
+                f"Read {env} from the environment",
                 (Edit(EditKind.REPLACE, start, end, text), *ctx.os_edits),
             )
             ctx.add("LMX105", f"module-level `{a.attr}` is not pointed at {provider.name}", a.stmt, fix)
@@ -112,7 +113,7 @@ def _complete(
         lines.append(f"{alias}.{mc.api_key_attrs[0]} = {ctx.key_read()}")
     if not bases:
         attr = mc.legacy_base_url_attr if legacy else mc.base_url_attr
-        lines.append(f"{alias}.{attr} = {ctx.base_read()}")
+        lines.append(f"{alias}.{attr} = {ctx.base_read(trailing_slash=attr == mc.base_url_attr)}")
     existing = [a for a in config.assignments if a.scope.kind == "module" or a.scope is ctx.module_scope]
     if existing:
         edit = _after_statement(ctx, existing[-1].stmt, lines)

@@ -170,10 +170,16 @@ class Context:
         os_name = self._os[0]
         return f"{os_name}.environ[{self.literal(self.rules.provider.api_key_env)}]"
 
-    def base_read(self) -> str:
+    def base_read(self, *, trailing_slash: bool = False) -> str:
+        """The base URL read. The SDK's module-level client uses `openai.base_url` verbatim (no
+        slash added, unlike `OpenAI(base_url=...)`), so that one needs `trailing_slash`."""
         p = self.rules.provider
         os_name = self._os[0]
-        return f"{os_name}.environ.get({self.literal(p.base_url_env)}, {self.literal(p.base_url)})"
+        read = f"{os_name}.environ.get({self.literal(p.base_url_env)}, {self.literal(p.base_url)})"
+        if trailing_slash:
+            slash = self.literal("/")
+            return f"{read}.rstrip({slash}) + {slash}"
+        return read
 
     def _leading_imports(self) -> tuple[list[ast.stmt], int]:
         """The run of import statements at the top of the module, and the index it starts at."""

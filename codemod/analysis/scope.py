@@ -421,6 +421,11 @@ class Resolver:
             return UNKNOWN
         if isinstance(node, ast.NamedExpr):
             return self.value(node.value, scope)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            # `read.rstrip("/") + "/"`: still that environment read, normalised
+            left = self.value(node.left, scope)
+            if isinstance(left, EnvVal) and isinstance(node.right, ast.Constant):
+                return left
         return UNKNOWN
 
     def _name(self, node: ast.Name, scope: Scope) -> Value:
@@ -528,6 +533,12 @@ class Resolver:
             return UNKNOWN
         if isinstance(func, ClientVal):
             return UNKNOWN
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("strip", "rstrip", "lstrip")
+            and isinstance(base := self.value(node.func.value, scope), EnvVal)
+        ):
+            return base
         if isinstance(func, ResourceVal):
             if func.path and func.path[-1] in self.rules.endpoints.passthrough:
                 return func.base if len(func.path) == 1 else ResourceVal(func.base, func.path[:-1])

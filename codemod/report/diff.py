@@ -18,7 +18,7 @@ def unified_diff(result: FileResult, *, context: int = 3) -> str:
         return ""
     old = _LINE.findall(result.old_text)
     new = _LINE.findall(result.new_text)
-    path = result.path.replace("\\", "/")
+    path = result.path.replace("\\", "/").lstrip("/")  # absolute paths: as `git diff --no-index`
     out = []
     lines = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}", n=context, lineterm="")
     for index, line in enumerate(lines):

@@ -1,0 +1,48 @@
+"""The exact before/after helpers every rewrite test uses. No whitespace is ever normalised."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+from codemod.analysis import analyse
+from codemod.rewrite import apply_fixes
+from codemod.rules import Rules, load_rules
+from codemod.types import Finding
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+
+
+@cache
+def default_rules() -> Rules:
+    return load_rules()
+
+
+def rewrite(source: str, rules: Rules | None = None, *, line_length: int = 88) -> str:
+    rules = rules or default_rules()
+    return apply_fixes(source, analyse(source, rules), line_length=line_length)
+
+
+def assert_rewrite(before: str, after: str, rules: Rules | None = None, *, line_length: int = 88) -> None:
+    """`before` becomes exactly `after`; `after` parses; running again changes nothing."""
+    ast.parse(after)  # a typo in the expected text must not pass as a "difference"
+    out = rewrite(before, rules, line_length=line_length)
+    assert out == after
+    assert rewrite(out, rules, line_length=line_length) == out, "second run changed the output"
+
+
+def assert_noop(source: str, rules: Rules | None = None) -> None:
+    """`source` is left exactly as it is."""
+    ast.parse(source)
+    assert rewrite(source, rules) == source
+
+
+def findings(source: str, rules: Rules | None = None) -> list[Finding]:
+    return analyse(source, rules or default_rules())
+
+
+def codes(source: str, rules: Rules | None = None) -> list[str]:
+    """The codes found, in position order; fixable ones marked with a trailing '*'."""
+    return [f.code + ("*" if f.fix else "") for f in findings(source, rules)]
