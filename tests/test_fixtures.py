@@ -1,0 +1,118 @@
+"""Golden projects through the real CLI: diff shows the change and `git apply` takes it, apply
+turns before/ into after/ byte for byte, check fails on before/ and on after/ reports only what
+needs a person (recorded in check-before.txt / check-after.txt next to the trees).
+
+Regenerate after a deliberate change with `LUMYX_REGEN_FIXTURES=1 pytest tests/test_fixtures.py`,
+then review `git diff fixtures/`.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import FIXTURES
+
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "before").is_dir())
+REGEN = os.environ.get("LUMYX_REGEN_FIXTURES") == "1"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI",)}
+    env["NO_COLOR"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "codemod", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+@pytest.fixture(params=PROJECTS)
+def project(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
+    name = request.param
+    work = tmp_path / name
+    shutil.copytree(FIXTURES / name / "before", work)
+    return name, work
+
+
+def test_every_project_is_here() -> None:
+    assert {
+        "sync_app",
+        "async_fastapi_app",
+        "legacy_sdk_app",
+        "settings_module",
+        "langchain_app",
+        "other_provider_app",
+        "aliased_imports_app",
+    } <= set(PROJECTS)
+
+
+def test_apply_gives_after(project: tuple[str, Path]) -> None:
+    name, work = project
+    result = cli("apply", "--yes", ".", cwd=work)
+    assert result.returncode in (0, 1), result.stderr
+    after = FIXTURES / name / "after"
+    if REGEN:
+        shutil.rmtree(after, ignore_errors=True)
+        shutil.copytree(work, after, ignore=shutil.ignore_patterns("__pycache__"))
+    assert tree(work) == tree(after)
+
+
+def test_diff_is_what_apply_does_and_git_applies_it(project: tuple[str, Path]) -> None:
+    name, work = project
+    result = cli("diff", "--exit-code", ".", cwd=work)
+    after = FIXTURES / name / "after"
+    changes = tree(work) != tree(after)
+    assert result.returncode == (1 if changes else 0), result.stderr
+    assert bool(result.stdout) == changes
+    assert tree(work) == tree(FIXTURES / name / "before"), "diff must write nothing"
+    if not changes:
+        return
+    subprocess.run(["git", "init", "-q"], cwd=work, check=True)
+    patch = work.parent / f"{name}.patch"
+    patch.write_text(result.stdout, encoding="utf-8", newline="")
+    subprocess.run(["git", "apply", "--check", str(patch)], cwd=work, check=True)
+    subprocess.run(["git", "apply", str(patch)], cwd=work, check=True)
+    shutil.rmtree(work / ".git")
+    assert tree(work) == tree(after)
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+def test_check_reports(project: tuple[str, Path], side: str) -> None:
+    name, _ = project
+    folder = FIXTURES / name / side
+    result = cli("check", "--quiet", ".", cwd=folder)
+    expected_file = FIXTURES / name / f"check-{side}.txt"
+    if REGEN:
+        expected_file.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == expected_file.read_text(encoding="utf-8")
+    assert result.returncode == (1 if result.stdout else 0), result.stderr
+    if side == "after":
+        assert "[*]" not in result.stdout, "after/ must have nothing left to fix automatically"
+    elif name != "other_provider_app":
+        assert "[*]" in result.stdout, "before/ must have something to fix"
+
+
+def test_other_provider_app_stays_byte_identical() -> None:
+    before = FIXTURES / "other_provider_app" / "before"
+    after = FIXTURES / "other_provider_app" / "after"
+    compared = filecmp.dircmp(before, after, ignore=["__pycache__"])
+    assert not compared.diff_files and not compared.left_only and not compared.right_only
+    assert tree(before) == tree(after)
