@@ -19,7 +19,6 @@ Usage: ``python bench/corpus.py OUTDIR [--a-files N] [--b-files N] [--quick] [--
 from __future__ import annotations
 
 import argparse
-import ast
 import math
 import os
 import random
@@ -987,7 +986,7 @@ def verify(outdir: Path) -> list[str]:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error")
                     try:
-                        ast.parse(data, filename=str(p))
+                        compile(data, str(p), "exec", dont_inherit=True)
                     except (SyntaxError, SyntaxWarning) as exc:
                         problems.append(f"{p}: {exc!r}")
                 low = data.lower()

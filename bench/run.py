@@ -299,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"lumyx-migrate is not usable ({problem}): its commands are marked FAILED")
         print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
-              f"{args.runs} run(s) per measurement\n", flush=True)
+              f"{args.runs} run(s) per measurement, load average {os.getloadavg()[0]:.2f} "
+              "(other work on the machine inflates the medians)\n", flush=True)
 
         ms = measurements(work, with_tool)
         if problem:
@@ -333,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
         if grows:
             print()
             print(table(["goal", "measured", "target", "result"], grows, set()))
-        print(f"\ntotal bench time {time.perf_counter() - t_start:.1f} s")
+        print(f"\ntotal bench time {time.perf_counter() - t_start:.1f} s, "
+              f"load average now {os.getloadavg()[0]:.2f}")
         return 1 if any(not m.ok for m in ms) else 0
     finally:
         if args.keep:

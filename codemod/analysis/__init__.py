@@ -41,6 +41,8 @@ def analyse(text: str, rules: Rules, *, tree: ast.Module | None = None) -> list[
             models.named(ctx, node, scope)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             models.named(ctx, node, scope)
+        elif isinstance(node, ast.JoinedStr):
+            ctx.ignored_literals.update(id(part) for part in node.values)  # f-string pieces: no model
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             ctx.ignored_literals.add(id(node.value))  # docstrings and bare strings: prose
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):

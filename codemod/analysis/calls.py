@@ -104,14 +104,17 @@ def endpoint_call(
     if path == "models.retrieve" and call.args:
         models.reach(ctx, call.args[0], scope, proven=True, allowed=send_models)
     if allowed and served and path.startswith("chat.completions"):
-        _chat_params(ctx, call, scope, spreads)
+        _chat_params(ctx, call, scope, spreads, legacy=legacy is not None)
 
 
-def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictVal]) -> None:
+def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictVal], *, legacy: bool) -> None:
     chat = ctx.rules.chat
     provider = ctx.rules.provider.name
     pairs: list[tuple[str, ast.expr, ast.AST]] = [
-        (kw.arg, kw.value, kw) for kw in call.keywords if kw.arg is not None
+        (kw.arg, kw.value, kw)
+        for kw in call.keywords
+        # SDK < 1.0 took the model as `engine=`/`deployment_id=`: a model, not a chat parameter
+        if kw.arg is not None and not (legacy and ctx.rules.models.is_param_name(kw.arg))
     ]
     for spread in spreads:
         for key, value in zip(spread.node.keys, spread.node.values, strict=True):

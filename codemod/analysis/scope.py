@@ -152,6 +152,10 @@ def pos_of(node: ast.AST) -> Pos:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
+def end_of(node: ast.AST) -> Pos:
+    return (getattr(node, "end_lineno", None) or 0, getattr(node, "end_col_offset", None) or 0)
+
+
 # --- collection -------------------------------------------------------------------------------
 
 
@@ -207,11 +211,11 @@ class _Collector:
         elif isinstance(node, ast.Assign):
             self._expr(node.value, scope)
             for target in node.targets:
-                self._target(target, node.value, scope, fallback)
+                self._target(target, node.value, scope, fallback, end_of(node))
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
                 self._expr(node.value, scope)
-                self._target(node.target, node.value, scope, fallback)
+                self._target(node.target, node.value, scope, fallback, end_of(node))
         elif isinstance(node, ast.AugAssign):
             self._expr(node.value, scope)
             if isinstance(node.target, ast.Name):
@@ -221,7 +225,7 @@ class _Collector:
                 self._expr(item.context_expr, scope)
                 if item.optional_vars is not None:
                     if isinstance(item.optional_vars, ast.Name):
-                        b = Binding(pos_of(node), "with", value=item.context_expr)
+                        b = Binding(end_of(item.context_expr), "with", value=item.context_expr)
                         scope.bind(item.optional_vars.id, b)
                     else:
                         self._target(item.optional_vars, None, scope, fallback)
@@ -282,10 +286,15 @@ class _Collector:
             if "staticmethod" not in decorators:
                 inner.self_name = positional[0].arg
 
-    def _target(self, target: ast.expr, value: ast.expr | None, scope: Scope, fallback: bool) -> None:
+    def _target(
+        self, target: ast.expr, value: ast.expr | None, scope: Scope, fallback: bool, pos: Pos | None = None
+    ) -> None:
         if isinstance(target, ast.Name):
+            # The name is bound once the value is evaluated: `openai = openai.OpenAI()` reads the
+            # module on its right-hand side and rebinds the name only after it.
             kind = "assign" if value is not None else "other"
-            scope.bind(target.id, Binding(pos_of(target), kind, value=value, fallback=fallback))
+            where = pos or pos_of(target)
+            scope.bind(target.id, Binding(where, kind, value=value, fallback=fallback))
         elif isinstance(target, ast.Tuple | ast.List):
             for elt in target.elts:
                 self._target(elt, None, scope, fallback)
@@ -308,7 +317,7 @@ class _Collector:
         """Walrus targets and lambdas/comprehensions inside expressions."""
         for sub in ast.walk(node):
             if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                scope.bind(sub.target.id, Binding(pos_of(sub), "assign", value=sub.value))
+                scope.bind(sub.target.id, Binding(end_of(sub), "assign", value=sub.value))
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
@@ -531,6 +540,9 @@ class Resolver:
                         name = _const_str(kw.value)
                 return EnvVal(node, name, default)
             return UNKNOWN
+        if isinstance(func, ClientVal | ResourceVal) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in self.rules.endpoints.passthrough:
+                return func  # `client.with_options(timeout=5)`: the same client, other options
         if isinstance(func, ClientVal):
             return UNKNOWN
         if (
@@ -540,8 +552,6 @@ class Resolver:
         ):
             return base
         if isinstance(func, ResourceVal):
-            if func.path and func.path[-1] in self.rules.endpoints.passthrough:
-                return func.base if len(func.path) == 1 else ResourceVal(func.base, func.path[:-1])
             return UNKNOWN
         if isinstance(func, FuncVal):
             return self._returns(func)
