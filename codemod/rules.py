@@ -181,8 +181,9 @@ class Rules:
         return {q: spec for spec in self.clients for q in spec.qualified_names}
 
     @cached_property
-    def trigger(self) -> re.Pattern[bytes]:
-        """Bytes whose presence makes a file worth parsing (SPEC §7), derived from the rules."""
+    def trigger_words(self) -> tuple[bytes, ...]:
+        """Words whose presence makes a file worth parsing (SPEC §7), derived from the rules:
+        the client modules' top-level names and the literal prefixes of mapped model globs."""
         words = {spec.module.split(".")[0] for spec in self.clients}
         words.add(self.module_config.module.split(".")[0])
         for rule in self.models.map:
@@ -191,10 +192,24 @@ class Rules:
                     prefix = re.split(r"[*?\[]", glob, maxsplit=1)[0]
                     if len(prefix) >= 3:
                         words.add(prefix)
-        alternatives = [re.escape(w) for w in sorted(words)]
+        return tuple(sorted(w.encode() for w in words))
+
+    @cached_property
+    def trigger_keys(self) -> tuple[tuple[bytes, re.Pattern[bytes]], ...]:
+        """Key patterns, unanchored, each with the literal prefix that must occur first."""
+        out = []
         for pattern in self.source.key_patterns:
-            alternatives.append(pattern.lstrip("^").rstrip("$"))
-        return re.compile("|".join(alternatives).encode())
+            body = pattern.lstrip("^").rstrip("$")
+            prefix = re.match(r"[A-Za-z0-9_-]*", body)
+            out.append(((prefix.group(0) if prefix else "").encode(), re.compile(body.encode())))
+        return tuple(out)
+
+    def triggered(self, data: bytes) -> bool:
+        """Is a file with these bytes worth parsing? Substring searches first: they run at memory
+        speed, where one regex over every file would cost more than reading it."""
+        if any(word in data for word in self.trigger_words):
+            return True
+        return any((not prefix or prefix in data) and rx.search(data) for prefix, rx in self.trigger_keys)
 
 
 def _any_glob(value: str, globs: Sequence[str], *, fold: bool) -> bool:

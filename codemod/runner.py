@@ -48,7 +48,7 @@ def _process(path: Path, display: str, opts: Options) -> FileResult:
         data = path.read_bytes()
     except OSError as exc:
         return _error(display, "LMX901", f"cannot read file: {exc.strerror or exc}")
-    if not opts.rules.trigger.search(data):
+    if not opts.rules.triggered(data):
         return FileResult(display)
     if b"\0" in data:
         return _error(display, "LMX901", "file contains NUL bytes (binary content?); not Python source")

@@ -6,13 +6,14 @@ report modules), what to write (through the writer), and which exit code that ma
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemod import __version__
-from codemod.discover import PathError, discover
+from codemod.discover import PathError, discover, display_path
 from codemod.report import console
 from codemod.runner import Options, run
 from codemod.types import FileResult
@@ -52,9 +53,7 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
     except PathError as exc:
         console.write(f"lumyx-migrate: error: {exc}\n", sys.stderr)
         sys.exit(2)
-    from codemod.discover import display_path
-
-    pairs = [(path, display_path(path)) for path in found.files]
+    pairs = [(path, _display(path)) for path in found.files]
     opts = Options(
         rules=run_.rules,
         fix=fix,
@@ -74,6 +73,16 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
         elif result.skipped is not None and run_.verbose:
             console.write(f"{result.path}: skipped: {result.skipped}\n", sys.stderr)
     return outcome
+
+
+def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
+    """`discover.display_path`, with a fast path for the usual case of files under the cwd."""
+    if not _cwd:
+        _cwd.append(os.path.join(os.path.abspath(os.getcwd()), ""))
+    text = str(path)
+    if text.startswith(_cwd[0]) and os.path.isabs(text):
+        return text[len(_cwd[0]) :]
+    return display_path(path)
 
 
 def print_diffs(outcome: Outcome, run_: Run) -> None:

@@ -225,3 +225,22 @@ def test_rules_shows_effective_rules_and_every_code(tmp_path: Path) -> None:
     assert "gpt-4, gpt-4-turbo, gpt-3.5-turbo, gpt-*  -> nova_1_1" in out
     for c in codes.CODES:
         assert c in out
+
+
+def test_every_code_is_in_the_readme() -> None:
+    from codemod import codes
+    from support import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for code in codes.CODES:
+        assert f"| {code} |" in readme, code
+
+
+def test_pre_commit_hooks_call_real_commands() -> None:
+    from support import REPO
+
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "entry: lumyx-migrate check\n" in hooks
+    assert "entry: lumyx-migrate apply --yes --allow-dirty\n" in hooks
+    out = CliRunner().invoke(main, ["apply", "--help"]).output
+    assert "--yes" in out and "--allow-dirty" in out

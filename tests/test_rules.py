@@ -116,9 +116,11 @@ def test_user_client_with_same_id_replaces_and_new_one_adds(tmp_path: Path) -> N
 
 
 def test_trigger_comes_from_the_rules() -> None:
-    trigger = load_rules().trigger
-    assert trigger.search(b"import openai")
-    assert trigger.search(b'MODEL = "gpt-4"')
-    assert trigger.search(b"from llama_index.llms.openai import OpenAI")
-    assert trigger.search(b'KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz"')
-    assert not trigger.search(b"import requests\nprint('hello world')\n")
+    rules = load_rules()
+    assert rules.triggered(b"import openai")
+    assert rules.triggered(b'MODEL = "gpt-4"')
+    assert rules.triggered(b"from llama_index.llms.openai import OpenAI")
+    assert rules.triggered(b'KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz"')
+    assert rules.triggered(b'KEY = "nova_abcdefghijklmnop"')
+    assert not rules.triggered(b"import requests\nprint('hello world')\n")
+    assert not rules.triggered(b"task-queue = disk-usage"), "a key prefix alone is not a key"
