@@ -228,8 +228,9 @@ def test_rules_shows_effective_rules_and_every_code(tmp_path: Path) -> None:
 
 
 def test_every_code_is_in_the_readme() -> None:
-    from codemod import codes
     from support import REPO
+
+    from codemod import codes
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for code in codes.CODES:
