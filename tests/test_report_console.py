@@ -1,0 +1,78 @@
+"""Colour and progress only where a person watches: never on a pipe, in CI, or when quiet."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from codemod.report import console
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("mode", "tty", "no_color", "expected"),
+    [
+        pytest.param("auto", True, False, True, id="auto on a terminal: colour"),
+        pytest.param("auto", False, False, False, id="auto on a pipe: plain"),
+        pytest.param("auto", True, True, False, id="NO_COLOR wins over a terminal"),
+        pytest.param("always", False, True, True, id="always: colour even on a pipe"),
+        pytest.param("never", True, False, False, id="never: plain even on a terminal"),
+    ],
+)
+def test_use_color(monkeypatch: pytest.MonkeyPatch, mode: str, tty: bool, no_color: bool, expected: bool) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    stream = Tty() if tty else io.StringIO()
+    assert console.use_color(mode, stream) is expected
+
+
+@pytest.mark.parametrize(
+    ("quiet", "tty", "ci", "expected"),
+    [
+        pytest.param(False, True, False, True, id="terminal: progress"),
+        pytest.param(False, False, False, False, id="pipe: none"),
+        pytest.param(False, True, True, False, id="CI set: none"),
+        pytest.param(True, True, False, False, id="quiet: none"),
+    ],
+)
+def test_show_progress(monkeypatch: pytest.MonkeyPatch, quiet: bool, tty: bool, ci: bool, expected: bool) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    if ci:
+        monkeypatch.setenv("CI", "true")
+    assert console.show_progress(quiet, Tty() if tty else io.StringIO()) is expected
+
+
+def test_no_bar_for_short_runs() -> None:
+    with console.progress_bar(10, True, "Scanning") as advance:
+        assert advance is None
+    with console.progress_bar(10_000, False, "Scanning") as advance:
+        assert advance is None
+
+
+def test_plain_diff_is_written_byte_for_byte() -> None:
+    out = io.StringIO()
+    diff = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\r\n+b\r\n"
+    console.write_diff(diff, out, color=False)
+    assert out.getvalue() == diff
+
+
+def test_coloured_diff_marks_lines() -> None:
+    out = io.StringIO()
+    console.write_diff("--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b\n", out, color=True)
+    text = out.getvalue()
+    assert "\x1b[" in text
+    assert "a" in text and "b" in text
+
+
+def test_confirm_reads_one_answer(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    assert console.confirm("Rewrite 2 files?") is True
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert console.confirm("Rewrite 2 files?") is False
+    assert "Rewrite 2 files? [y/N]" in capsys.readouterr().err
