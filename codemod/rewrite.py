@@ -131,13 +131,13 @@ def add_call_args(
         for change in changes
     ]
     multiline = "\n" in segment or "\r" in segment
+    indent = prefix[: len(prefix) - len(prefix.lstrip())]
+    step = "\t" if indent.startswith("\t") else "    "
     if multiline:
-        return module.code_for_node(_append_multiline(call, new_args) if new_args else call)
+        return module.code_for_node(_append_multiline(call, new_args, indent + step) if new_args else call)
     new_call = _append_inline(call, new_args) if new_args else call
     rendered = module.code_for_node(new_call)
     if new_call.args and len(prefix.expandtabs()) + len(rendered) + len(suffix.rstrip()) > line_length:
-        indent = prefix[: len(prefix) - len(prefix.lstrip())]
-        step = "\t" if indent.startswith("\t") else "    "
         rendered = module.code_for_node(_explode(module, new_call, indent, step, newline))
     return rendered
 
@@ -162,17 +162,25 @@ def _append_inline(call: cst.Call, new_args: list[cst.Arg]) -> cst.Call:
     return call.with_changes(args=args)
 
 
-def _append_multiline(call: cst.Call, new_args: list[cst.Arg]) -> cst.Call:
-    """Append arguments to a call spread over lines, copying how its arguments are laid out."""
+def _append_multiline(call: cst.Call, new_args: list[cst.Arg], inner: str) -> cst.Call:
+    """Append arguments to a call spread over lines, copying how its arguments are laid out.
+
+    `inner` is the indentation for arguments when the call has none to copy it from.
+    """
     import libcst as cst
 
     args = list(call.args)
     lead = call.whitespace_before_args
     if not args:
-        # `f(\n)`: put the new arguments on their own lines before the closing parenthesis.
-        sep = _clean(lead) if isinstance(lead, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")
-        built = [a.with_changes(comma=cst.Comma(whitespace_after=sep)) for a in new_args]
-        return call.with_changes(args=built)
+        # `f(\n)`: the new arguments on their own lines, one step in, before the closing parenthesis.
+        if not isinstance(lead, cst.ParenthesizedWhitespace):
+            space = cst.SimpleWhitespace(" ")
+            return call.with_changes(args=[a.with_changes(comma=cst.Comma(whitespace_after=space)) for a in new_args])
+        opening = lead.with_changes(last_line=cst.SimpleWhitespace(inner))  # keeps a comment after `(`
+        between = _clean(opening)
+        built = [a.with_changes(comma=cst.Comma(whitespace_after=between)) for a in new_args[:-1]]
+        built.append(new_args[-1].with_changes(comma=cst.Comma(whitespace_after=_clean(lead))))
+        return call.with_changes(whitespace_before_args=opening, args=built)
     sep_source: cst.BaseParenthesizableWhitespace = lead
     if len(args) >= 2 and isinstance(args[0].comma, cst.Comma):
         sep_source = args[0].comma.whitespace_after

@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from codemod.analysis import suppress
 from codemod.analysis.context import ClientState, Context
 from codemod.analysis.scope import ClientVal, DictVal, Scope, StrVal
 from codemod.types import ArgChange, Edit, EditKind, Fix
@@ -100,7 +101,11 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     provider = ctx.rules.provider
     fix = Fix(f"Read the key from {provider.api_key_env} and the base URL from {provider.base_url_env}", tuple(edits))
     message = f"OpenAI client `{shown}` is not pointed at {provider.name}"
-    return ClientState("migrate", [ctx.finding("LMX101", message, call, fix)])
+    found = ctx.finding("LMX101", message, call, fix)
+    if suppress.of(ctx).covers(found):
+        # The user keeps this client as it is: its calls and model names are left alone too.
+        return ClientState("ignored", [found])
+    return ClientState("migrate", [found])
 
 
 def _short(source: str, limit: int = 40) -> str:

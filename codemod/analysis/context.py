@@ -10,6 +10,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from codemod.analysis.scope import (
     ClientVal,
@@ -23,6 +24,9 @@ from codemod.analysis.scope import (
 from codemod.rules import Rules
 from codemod.source import LineIndex, newline_of
 from codemod.types import Edit, EditKind, Finding, Fix
+
+if TYPE_CHECKING:
+    from codemod.analysis.suppress import Suppressions
 
 
 @dataclass
@@ -38,7 +42,7 @@ class ModelReach:
 class ClientState:
     """What the analysis concluded about one client constructor call."""
 
-    status: str  # migrate | lumyx | elsewhere | opaque | azure | unknown
+    status: str  # migrate | lumyx | elsewhere | opaque | azure | ignored (suppressed) | unknown
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -54,6 +58,7 @@ class Context:
         self.model_reach: dict[int, ModelReach] = {}
         self.ignored_literals: set[int] = set()
         self.client_states: dict[int, ClientState] = {}
+        self.suppressions: Suppressions | None = None  # filled by suppress.of
 
     # --- positions ----------------------------------------------------------------------------
 
@@ -218,12 +223,17 @@ class Context:
         if rest:
             return self._insert_before(rest[0], line + nl + nl)
         if future:
-            return self._insert_after(future[-1], nl + line + nl)
+            return self._insert_after(future[-1], nl + line + nl + self._gap_after(future[-1]))
         if first == 1:
-            return self._insert_after(self.tree.body[0], nl + line + nl)
+            return self._insert_after(self.tree.body[0], nl + line + nl + self._gap_after(self.tree.body[0]))
         if self.tree.body:
             return self._insert_before(self.tree.body[0], line + nl + nl)
         return Edit(EditKind.INSERT, len(self.text), len(self.text), line + nl)
+
+    def _gap_after(self, stmt: ast.stmt) -> str:
+        """A blank line to separate inserted imports from code that directly follows `stmt`."""
+        following = self.index.line_text((stmt.end_lineno or stmt.lineno) + 1)
+        return self.newline if following.strip() else ""
 
     def _insert_before(self, stmt: ast.stmt, text: str) -> Edit:
         offset = self.index.line_start(stmt.lineno)
@@ -252,9 +262,4 @@ class Context:
         body = nl.join(lines) + nl
         if anchor is None:
             return Edit(EditKind.INSERT, 0, 0, body + nl)
-        end_line = anchor.end_lineno or anchor.lineno
-        following = self.index.line_text(end_line + 1)
-        text = nl + body
-        if following.strip():
-            text += nl
-        return self._insert_after(anchor, text)
+        return self._insert_after(anchor, nl + body + self._gap_after(anchor))

@@ -540,9 +540,9 @@ class Resolver:
                         name = _const_str(kw.value)
                 return EnvVal(node, name, default)
             return UNKNOWN
-        if isinstance(func, ClientVal | ResourceVal) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in self.rules.endpoints.passthrough:
-                return func  # `client.with_options(timeout=5)`: the same client, other options
+        passthrough = isinstance(node.func, ast.Attribute) and node.func.attr in self.rules.endpoints.passthrough
+        if passthrough and isinstance(func, ClientVal | ResourceVal):
+            return func  # `client.with_options(timeout=5)`: the same client, other options
         if isinstance(func, ClientVal):
             return UNKNOWN
         if (

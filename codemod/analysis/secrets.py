@@ -1,10 +1,19 @@
-"""Hardcoded API keys (LMX501) in any string literal; shown only masked."""
+"""Hardcoded API keys (LMX501) in any string literal; shown only masked.
+
+A key is found as the whole literal (`api_key="sk-..."`) or as one word of it
+(`"Bearer sk-..."`, `"...?key=nova_..."`): the rules' patterns are tried on each.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 
 from codemod.analysis.context import Context
+from codemod.rules import SourceFacts
+
+# What separates a key from the text around it in a header, URL or sentence (keys hold none).
+_WORD = re.compile(r"[^\s\"'`=:,;&?/.()<>\[\]{}]+")
 
 
 def mask(secret: str) -> str:
@@ -14,14 +23,22 @@ def mask(secret: str) -> str:
     return f"{secret[:4]}…{secret[-4:]}"
 
 
+def find_key(source: SourceFacts, value: str) -> str | None:
+    """The key a literal holds, whole or as one of its words; None when it holds none."""
+    if source.looks_like_key(value):
+        return value
+    words: list[str] = _WORD.findall(value)
+    return next((w for w in words if w != value and source.looks_like_key(w)), None)
+
+
 def scan(ctx: Context, strings: list[ast.Constant]) -> None:
     source = ctx.rules.source
     for node in strings:
-        value = str(node.value)
-        if source.looks_like_key(value):
+        key = find_key(source, str(node.value))
+        if key is not None:
             ctx.add(
                 "LMX501",
-                f"hardcoded API key {mask(value)} in source; rotate it and read it from "
+                f"hardcoded API key {mask(key)} in source; rotate it and read it from "
                 f"{ctx.rules.provider.api_key_env}",
                 node,
             )

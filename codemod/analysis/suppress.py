@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 from codemod.analysis.context import Context
 from codemod.types import Finding
@@ -39,24 +40,39 @@ def codes_on_line(line: str) -> frozenset[str] | None:
     return frozenset(c.strip().upper() for c in match.group(1).split(",") if c.strip())
 
 
-def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
-    if "lumyx" not in ctx.text or not _IGNORE.search(ctx.text):
-        return findings
-    lines: dict[int, frozenset[str]] = {}
-    for number, line in enumerate(ctx.index.lines, start=1):
-        codes = codes_on_line(line)
-        if codes is not None:
-            lines[number] = codes
-    spans = _statement_spans(ctx.tree)
-    kept = []
-    for f in findings:
+@dataclass(frozen=True)
+class Suppressions:
+    """The `# lumyx: ignore` comments of one module and the statements they can cover."""
+
+    lines: dict[int, frozenset[str]]
+    spans: list[tuple[int, int]]
+
+    def covers(self, f: Finding) -> bool:
+        if not self.lines:
+            return False
         candidates = {f.line, f.end_line}
-        for first, last in spans:
+        for first, last in self.spans:
             if first <= f.line <= last:
                 candidates.update((first, last))
-        if not any(_covers(lines.get(n), f.code) for n in candidates):
-            kept.append(f)
-    return kept
+        return any(_covers(self.lines.get(n), f.code) for n in candidates)
+
+
+def of(ctx: Context) -> Suppressions:
+    """The module's suppressions, computed once."""
+    if ctx.suppressions is None:
+        lines: dict[int, frozenset[str]] = {}
+        if "lumyx" in ctx.text and _IGNORE.search(ctx.text):
+            for number, line in enumerate(ctx.index.lines, start=1):
+                codes = codes_on_line(line)
+                if codes is not None:
+                    lines[number] = codes
+        ctx.suppressions = Suppressions(lines, _statement_spans(ctx.tree) if lines else [])
+    return ctx.suppressions
+
+
+def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    table = of(ctx)
+    return [f for f in findings if not table.covers(f)]
 
 
 def _covers(codes: frozenset[str] | None, code: str) -> bool:

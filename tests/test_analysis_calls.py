@@ -1,0 +1,193 @@
+"""Calls into the API (LMX301-LMX305): what Lumyx serves, per endpoint, parameter and role."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+from support import assert_noop, codes, findings
+
+HEAD = dedent(
+    """\
+    import os
+    import openai
+    from openai import OpenAI
+    client = OpenAI(api_key=os.environ["LUMYX_API_KEY"], base_url=os.environ["LUMYX_BASE_URL"])
+    openai.api_key = os.environ["LUMYX_API_KEY"]
+    openai.base_url = os.environ["LUMYX_BASE_URL"]
+    """
+)
+LINE = HEAD.count("\n") + 1  # the line the tested call is on
+
+
+def case(call: str, expected: list[str], what: str) -> object:
+    return pytest.param(HEAD + call + "\n", expected, id=what)
+
+
+ENDPOINTS = [
+    case('client.embeddings.create(input="x")', ["LMX301"], "embeddings"),
+    case('client.audio.transcriptions.create(file=f, model="whisper-1")', ["LMX301"], "audio transcriptions"),
+    case('client.audio.speech.create(input="x", voice="a", model="tts-1")', ["LMX301"], "audio speech"),
+    case('client.images.generate(prompt="x")', ["LMX301"], "images"),
+    case('client.responses.create(input="x")', ["LMX301"], "responses"),
+    case('client.completions.create(prompt="x")', ["LMX301"], "legacy completions"),
+    case("client.beta.assistants.create()", ["LMX301"], "beta assistants"),
+    case("client.beta.threads.runs.create(thread_id='t')", ["LMX301"], "beta threads"),
+    case("client.files.create(file=f, purpose='x')", ["LMX301"], "files"),
+    case("client.uploads.create()", ["LMX301"], "uploads"),
+    case("client.batches.create()", ["LMX301"], "batches"),
+    case("client.fine_tuning.jobs.create(training_file='x')", ["LMX301"], "fine_tuning"),
+    case("client.moderations.create(input='x')", ["LMX301"], "moderations"),
+    case("client.vector_stores.create()", ["LMX301"], "vector_stores"),
+    case("client.realtime.connect()", ["LMX301"], "realtime"),
+    case("client.chat.completions.parse(messages=[])", ["LMX301"], "chat.completions.parse not in the served list"),
+    case("client.chat.completions.list()", ["LMX301"], "stored chat completions"),
+    case('openai.embeddings.create(input="x")', ["LMX301"], "module client embeddings"),
+    case('openai.responses.create(input="x")', ["LMX301"], "module client responses"),
+    case('client.with_options(timeout=5).embeddings.create(input="x")', ["LMX301"], "through with_options(...)"),
+    case('client.with_raw_response.embeddings.create(input="x")', ["LMX301"], "through with_raw_response"),
+    case("client.chat.completions.create(messages=[])", [], "chat completions served"),
+    case("client.chat.completions.stream(messages=[])", [], "chat completions stream served"),
+    case("client.with_streaming_response.chat.completions.create(messages=[])", [], "served through passthrough"),
+    case("client.models.list()", [], "models list served"),
+    case("client.models.retrieve('nova_1_1')", [], "model details served"),
+    case("client.agents.chat.completions.create(messages=[])", [], "Lumyx-only agents"),
+    case("client.personas.list()", [], "Lumyx-only personas"),
+    case("openai.chat.completions.create(messages=[])", [], "module client chat served"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), ENDPOINTS)
+def test_endpoints(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+def test_coming_soon_message_differs_from_not_served() -> None:
+    soon = findings(HEAD + 'client.embeddings.create(input="x")\n')[0]
+    never = findings(HEAD + 'client.responses.create(input="x")\n')[0]
+    assert "coming soon on Lumyx" in soon.message
+    assert "coming soon" not in never.message and "not served" in never.message
+    assert (soon.line, soon.col, soon.end_line, soon.end_col) == (LINE, 1, LINE, 25)
+
+
+NOT_FLAGGED = [
+    pytest.param(
+        'from zhipuai import ZhipuAiClient\nc = ZhipuAiClient()\nc.embeddings.create(input="x")\nc.chat.completions.create(messages=[], tools=[])\n',
+        id="another SDK",
+    ),
+    pytest.param(
+        'from openai import OpenAI\nc = OpenAI(base_url="http://localhost:11434/v1")\nc.embeddings.create(input="x")\n',
+        ["LMX102"],
+        id="client pointing elsewhere: only LMX102",
+    ),
+    pytest.param(
+        'from openai import AzureOpenAI\nc = AzureOpenAI()\nc.chat.completions.create(messages=[], tools=[])\n',
+        ["LMX104"],
+        id="Azure client: only LMX104",
+    ),
+]
+
+
+@pytest.mark.parametrize("source", [p for p in NOT_FLAGGED if len(p.values) == 1])
+def test_other_clients_untouched(source: str) -> None:
+    assert_noop(source)
+    assert codes(source) == []
+
+
+@pytest.mark.parametrize(("source", "expected"), [p for p in NOT_FLAGGED if len(p.values) == 2])
+def test_other_clients_report_only_their_client(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+PARAMS = [
+    case("client.chat.completions.create(messages=[], tools=[])", ["LMX302"], "tools"),
+    case("client.chat.completions.create(messages=[], tool_choice='auto', n=2)", ["LMX302", "LMX302"], "tool_choice and n"),
+    case("client.chat.completions.create(messages=[], response_format={'type': 'json_object'})", ["LMX302"], "response_format"),
+    case("client.chat.completions.create(messages=[], max_completion_tokens=5)", ["LMX302"], "max_completion_tokens"),
+    case("openai.chat.completions.create(messages=[], logprobs=True)", ["LMX302"], "module client"),
+    case(
+        'extra = {"functions": [], "temperature": 0.2}\nclient.chat.completions.create(messages=[], **extra)',
+        ["LMX302"],
+        "through a visible ** dict",
+    ),
+    case(
+        "client.chat.completions.create(messages=[], extra_headers={}, extra_query={}, extra_body={'x': 1}, timeout=5)",
+        [],
+        "never the SDK's request options",
+    ),
+    case(
+        'opts = {"timeout": 3, "extra_body": {}}\nclient.chat.completions.create(messages=[], **opts)',
+        [],
+        "never request options in a ** dict",
+    ),
+    case(
+        "client.chat.completions.create(model='nova_1_1', messages=[], temperature=1, max_tokens=5, stream=True, "
+        "top_p=1, stop=['x'], presence_penalty=0, frequency_penalty=0, seed=1)",
+        [],
+        "every served parameter",
+    ),
+    case("client.chat.completions.create(messages=[], **kwargs)", [], "opaque ** dict: nothing to say"),
+    case("client.embeddings.create(input='x', dimensions=3)", ["LMX301"], "never on a non-chat endpoint"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PARAMS)
+def test_chat_params(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+ROLES = [
+    case(
+        'client.chat.completions.create(messages=[{"role": "system", "content": "a"}, {"role": "user", "content": "b"},'
+        ' {"role": "assistant", "content": "c"}])',
+        [],
+        "served roles",
+    ),
+    case('client.chat.completions.create(messages=[{"role": "tool", "content": "x"}])', ["LMX303"], "tool"),
+    case('client.chat.completions.create(messages=[{"role": "developer", "content": "x"}])', ["LMX303"], "developer"),
+    case(
+        'msgs = [{"role": "function", "name": "f", "content": "x"}]\nclient.chat.completions.create(messages=msgs)',
+        ["LMX303"],
+        "list bound to a name",
+    ),
+    case('client.chat.completions.create(messages=history)', [], "unknown messages"),
+    case('x = [{"role": "tool"}]', [], "never outside a chat call"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), ROLES)
+def test_roles(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+def test_role_position() -> None:
+    source = HEAD + 'client.chat.completions.create(messages=[{"role": "tool", "content": "x"}])\n'
+    (found,) = findings(source)
+    assert (found.line, found.col, found.end_line, found.end_col) == (LINE, 51, LINE, 57)
+    assert "'tool'" in found.message
+
+
+STOP_AND_TEMPERATURE = [
+    case("client.chat.completions.create(messages=[], stop=['a', 'b', 'c', 'd', 'e'])", ["LMX304"], "5 stops"),
+    case("client.chat.completions.create(messages=[], stop=('a', 'b', 'c', 'd', 'e', 'f'))", ["LMX304"], "6 stops in a tuple"),
+    case("client.chat.completions.create(messages=[], stop=['a', 'b', 'c', 'd'])", [], "4 stops"),
+    case("client.chat.completions.create(messages=[], stop='a')", [], "one stop string"),
+    case("client.chat.completions.create(messages=[], temperature=2.5)", ["LMX305"], "temperature above 2"),
+    case("client.chat.completions.create(messages=[], temperature=-0.1)", ["LMX305"], "negative temperature"),
+    case("client.chat.completions.create(messages=[], temperature=2)", [], "temperature 2"),
+    case("client.chat.completions.create(messages=[], temperature=0)", [], "temperature 0"),
+    case("client.chat.completions.create(messages=[], temperature=t)", [], "temperature not a literal"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), STOP_AND_TEMPERATURE)
+def test_stop_and_temperature(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+def test_messages_of_stop_and_temperature() -> None:
+    stop = findings(HEAD + "client.chat.completions.create(messages=[], stop=['a', 'b', 'c', 'd', 'e'])\n")[0]
+    assert stop.message == "5 stop sequences; Lumyx AI accepts at most 4"
+    hot = findings(HEAD + "client.chat.completions.create(messages=[], temperature=2.5)\n")[0]
+    assert hot.message == "temperature 2.5 is outside Lumyx AI's range 0..2"
+    assert (hot.line, hot.col, hot.end_col) == (LINE, 57, 60)
