@@ -301,9 +301,12 @@ _ALL: tuple[CodeInfo, ...] = (
         fix="never",
         severity="warning",
         what="""
-            Checks for model parameters whose value is an expression the tool cannot resolve to
-            a string literal: a lookup in a configuration object, a function call, a formatted
-            string, a parameter without a default.
+            Checks for model arguments of OpenAI calls whose value is an expression the tool
+            cannot resolve to a string literal: a function call, a formatted string, an
+            environment variable read without a default. A name, attribute or subscript the tool
+            cannot follow (a function's parameter, `settings.model`, `config["model"]`) is not
+            reported: a parameter's callers are checked where they pass a literal, and a settings
+            field is checked where it is given its value.
         """,
         why="""
             The model name is only known at run time, so the tool cannot tell whether it is an
@@ -312,7 +315,7 @@ _ALL: tuple[CodeInfo, ...] = (
             Lumyx model such as `nova_1_1`.
         """,
         example="""
-            response = client.chat.completions.create(model=config["model"], messages=messages)
+            response = client.chat.completions.create(model=pick_model(user), messages=messages)
         """,
         use_instead="""
             MODEL = "nova_1_1"
@@ -393,8 +396,9 @@ _ALL: tuple[CodeInfo, ...] = (
         "message role Lumyx does not serve",
         fix="never",
         what="""
-            Checks for messages in literal message lists of chat completion calls whose `role`
-            is not served by Lumyx, such as `developer`, `tool` or `function`.
+            Checks for messages in literal message lists of chat completion calls (given
+            directly or through a name assigned one) whose `role` is not served by Lumyx, such
+            as `developer`, `tool` or `function`.
         """,
         why="""
             Lumyx serves the `system`, `user` and `assistant` roles. A `developer` message
@@ -427,8 +431,8 @@ _ALL: tuple[CodeInfo, ...] = (
         "more than 4 stop sequences",
         fix="never",
         what="""
-            Checks for chat completion calls whose `stop=` argument is a literal list of more
-            than 4 stop sequences.
+            Checks for chat completion calls whose `stop=` argument is a list or tuple display
+            (given directly or through a name assigned one) of more than 4 stop sequences.
         """,
         why="""
             Lumyx accepts up to 4 stop sequences (`max_stop` in the rules file). Keep the 4 that

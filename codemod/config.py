@@ -1,7 +1,8 @@
 """Project settings from the target's `pyproject.toml`, `[tool.lumyx-migrate]`.
 
-Found by walking up from the first path given. The command line wins over it. A bad value is a
-`ConfigError` naming the file and key (exit 2). `line-length` falls back to ruff's and black's.
+Found by walking up from the first path given (the nearest `pyproject.toml` with the table, as
+ruff does). The command line wins over it. A bad value, including an unknown code in `select` /
+`ignore`, is a `ConfigError` naming the file and key (exit 2). `line-length` falls back to ruff's and black's.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from codemod import codes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,14 +40,37 @@ class Settings:
 
 
 def find_pyproject(start: Path) -> Path | None:
+    """The settings file for `start`, walking up: the nearest `pyproject.toml` that has a
+    `[tool.lumyx-migrate]` table, as ruff picks the nearest with `[tool.ruff]`; when none has
+    one, the nearest `pyproject.toml` (its ruff/black line length still counts); else None."""
     here = start.resolve()
     if here.is_file() or not here.exists():
         here = here.parent
+    nearest = None
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if not candidate.is_file():
+            continue
+        nearest = nearest or candidate
+        if _mentions_section(candidate):
             return candidate
-    return None
+    return nearest
+
+
+def _mentions_section(path: Path) -> bool:
+    """Whether the file has a `[tool.lumyx-migrate]` table. A file that names the tool but
+    cannot be read counts as having it, so that its error is reported, not skipped."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if SECTION not in text:
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return True
+    return isinstance(tool, dict) and SECTION in tool
 
 
 def load_settings(start: Path) -> Settings:
@@ -67,6 +93,13 @@ def load_settings(start: Path) -> Settings:
         value = section.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{path}: tool.{SECTION}.{key}: must be a list of strings")
+    for key in ("select", "ignore"):
+        for selector in section.get(key) or ():
+            if not codes.known_selector(selector):
+                raise ConfigError(
+                    f"{path}: tool.{SECTION}.{key}: unknown code or prefix {selector!r}"
+                    " (`lumyx-migrate rules` lists the codes)"
+                )
     rules = section.get("rules")
     if rules is not None and not isinstance(rules, str):
         raise ConfigError(f"{path}: tool.{SECTION}.rules: must be a string (a path)")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
 from support import assert_noop, codes, findings
+
+from codemod.rules import Rules, load_rules
 
 HEAD = dedent(
     """\
@@ -191,3 +194,123 @@ def test_messages_of_stop_and_temperature() -> None:
     hot = findings(HEAD + "client.chat.completions.create(messages=[], temperature=2.5)\n")[0]
     assert hot.message == "temperature 2.5 is outside Lumyx AI's range 0..2"
     assert (hot.line, hot.col, hot.end_col) == (LINE, 57, 60)
+
+
+def test_positions_of_each_call_finding() -> None:
+    """1-based line and column, end exclusive, as ruff and SARIF count them."""
+    source = HEAD + dedent(
+        """\
+        openai.embeddings.create(input="x")
+        client.with_options(timeout=5).images.generate(prompt="x")
+        client.chat.completions.create(
+            messages=[{"role": "developer", "content": "x"}],
+            tools=[],
+            **{"n": 2, "timeout": 3},
+            stop=["a", "b", "c", "d", "e"],
+            temperature=+3,
+        )
+        """
+    )
+    got = [(f.code, f.line, f.col, f.end_line, f.end_col) for f in findings(source)]
+    assert got == [
+        ("LMX301", LINE, 1, LINE, 25),
+        ("LMX301", LINE + 1, 1, LINE + 1, 47),
+        ("LMX303", LINE + 3, 24, LINE + 3, 35),
+        ("LMX302", LINE + 4, 5, LINE + 4, 13),
+        ("LMX302", LINE + 5, 8, LINE + 5, 11),
+        ("LMX304", LINE + 6, 10, LINE + 6, 35),
+        ("LMX305", LINE + 7, 17, LINE + 7, 19),
+    ]
+
+
+MORE = [
+    case('client.chat.completions.create(messages=[], **{"tools": [], "n": 2})', ["LMX302", "LMX302"], "** dict literal in the call"),
+    case('client.chat.completions.create(messages=[], **{"extra_headers": {}, "timeout": 1})', [], "** dict literal of request options"),
+    case('client.chat.completions.create(messages=[], **{**base, "seed": 1})', [], "unpacked dict inside the ** literal"),
+    case("async def f():\n    await client.chat.completions.create(messages=[], tools=[])", ["LMX302"], "awaited call"),
+    case('client.with_options(max_retries=2).chat.completions.create(messages=[], tools=[])', ["LMX302"], "chat params through with_options"),
+    case('STOP = ["a", "b", "c", "d", "e"]\nclient.chat.completions.create(messages=[], stop=STOP)', ["LMX304"], "stop bound to a name"),
+    case('client.chat.completions.create(messages=[], stop=[*base, "x"])', [], "stop with an unpacked list: length unknown"),
+    case("T = 3\nclient.chat.completions.create(messages=[], temperature=T)", ["LMX305"], "temperature bound to a name"),
+    case("client.chat.completions.create(messages=[], temperature=+3)", ["LMX305"], "unary plus"),
+    case('client.chat.completions.create(messages=[], temperature="3")', [], "a string is not a number"),
+    case("client.chat.completions.create(messages=[], temperature=True)", [], "a bool is not a temperature"),
+    case('client.chat.completions.create(**{"messages": [{"role": "tool", "content": "x"}]})', ["LMX303"], "roles through ** literal"),
+    case('client.models.list(limit=3)', [], "no chat parameters checked on models"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), MORE)
+def test_more_call_shapes(source: str, expected: list[str]) -> None:
+    """Real code reaches the API through awaits, with_options, ** dicts and names."""
+    assert codes(source) == expected
+
+
+def rules_with(tmp_path: Path, text: str) -> Rules:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    return load_rules(path)
+
+
+RULES_DECIDE = [
+    pytest.param(
+        '[endpoints]\nserved = ["chat.completions.create", "chat.completions.parse", "models.list"]\n'
+        'unserved = ["responses"]\n',
+        "client.chat.completions.parse(messages=[], tools=[])",
+        ["LMX302"],
+        ["LMX301"],
+        id="parse served when the rules list it, then its parameters are checked",
+    ),
+    pytest.param(
+        '[endpoints]\nserved = ["chat.completions.create"]\nunserved = ["chat.completions.stream"]\n',
+        "client.chat.completions.stream(messages=[])",
+        ["LMX301"],
+        [],
+        id="stream flagged when the rules say it is not served",
+    ),
+    pytest.param(
+        '[endpoints]\ncoming_soon = ["audio", "images"]\nserved = ["chat.completions.create", "embeddings.create"]\n',
+        'client.embeddings.create(input="x")',
+        [],
+        ["LMX301"],
+        id="embeddings served once the rules say so",
+    ),
+    pytest.param(
+        '[chat]\nparams = ["model", "messages", "tools"]\n',
+        "client.chat.completions.create(messages=[], tools=[], seed=1)",
+        ["LMX302"],
+        ["LMX302"],
+        id="served parameters are the rules' list (tools in, seed out)",
+    ),
+    pytest.param(
+        '[chat]\nroles = ["system", "user", "assistant", "developer"]\n',
+        'client.chat.completions.create(messages=[{"role": "developer", "content": "x"}])',
+        [],
+        ["LMX303"],
+        id="roles are the rules' list",
+    ),
+    pytest.param(
+        "[chat]\nmax_stop = 2\n",
+        'client.chat.completions.create(messages=[], stop=["a", "b", "c"])',
+        ["LMX304"],
+        [],
+        id="max_stop from the rules",
+    ),
+    pytest.param(
+        "[chat]\ntemperature_max = 1.0\n",
+        "client.chat.completions.create(messages=[], temperature=1.5)",
+        ["LMX305"],
+        [],
+        id="temperature range from the rules",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rules_text", "call", "with_rules", "by_default"), RULES_DECIDE)
+def test_the_rules_file_decides(
+    tmp_path: Path, rules_text: str, call: str, with_rules: list[str], by_default: list[str]
+) -> None:
+    """No provider fact in code: changing the rules changes the verdict."""
+    source = HEAD + call + "\n"
+    assert codes(source, rules_with(tmp_path, rules_text)) == with_rules
+    assert codes(source) == by_default

@@ -194,3 +194,106 @@ def test_write_docs(tmp_path: Path) -> None:
     target = tmp_path / "codes.md"
     codes.write_docs(target)
     assert target.read_bytes() == codes.codes_markdown().encode()
+
+
+# --- every code is found, at its exact place, and not where it does not apply ------------------
+
+_LUMYX = (
+    "import os\nfrom openai import OpenAI\n"
+    'client = OpenAI(api_key=os.environ["LUMYX_API_KEY"], base_url=os.environ["LUMYX_BASE_URL"])\n'
+)
+_CHAT = _LUMYX + "client.chat.completions.create(messages=[], {})\n"  # the call is on line 4
+
+# code, source that must give exactly one finding of the code at (line, col, end_line, end_col),
+# source of the same shape that must not give it
+FOUND_AND_NOT: list[tuple[str, str, tuple[int, int, int, int], str]] = [
+    ("LMX101", "from openai import OpenAI\nclient = OpenAI(timeout=5)\n", (2, 10, 2, 27), _LUMYX),
+    (
+        "LMX102",
+        'import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["LUMYX_API_KEY"], base_url="http://localhost:8080/v1")\n',
+        (3, 54, 3, 89),
+        'import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["LUMYX_API_KEY"], base_url="https://api.lumyx-ai.site/v1")\n',
+    ),
+    (
+        "LMX103",
+        'import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=settings.key, base_url=os.environ["LUMYX_BASE_URL"])\n',
+        (3, 17, 3, 37),
+        _LUMYX,
+    ),
+    ("LMX104", 'from openai import AzureOpenAI\nclient = AzureOpenAI(api_version="2024-06-01")\n', (2, 10, 2, 47), _LUMYX),
+    (
+        "LMX105",
+        'import os\nimport openai\nopenai.api_key = os.getenv("OPENAI_API_KEY")\nopenai.base_url = os.environ["LUMYX_BASE_URL"]\n',
+        (3, 1, 3, 45),
+        'import os\nimport openai\nopenai.api_key = os.environ["LUMYX_API_KEY"]\nopenai.base_url = os.environ["LUMYX_BASE_URL"]\n',
+    ),
+    ("LMX201", _CHAT.format('model="gpt-4"'), (4, 51, 4, 58), _CHAT.format('model="nova_1_1"') + 'print("gpt-4 is fast")\n'),
+    ("LMX202", _CHAT.format('model="o1-mini"'), (4, 51, 4, 60), _CHAT.format('model="gpt-4o"')),
+    ("LMX203", _CHAT.format("model=pick_model()"), (4, 51, 4, 63), 'MODEL = "nova_1_1"\n' + _CHAT.format("model=MODEL")),
+    ("LMX301", _LUMYX + 'client.embeddings.create(input="x")\n', (4, 1, 4, 25), _LUMYX + "client.models.list()\n"),
+    ("LMX302", _CHAT.format("tools=[]"), (4, 45, 4, 53), _CHAT.format("extra_body={}, timeout=5")),
+    (
+        "LMX303",
+        _LUMYX + 'client.chat.completions.create(messages=[{"role": "tool", "content": "x"}])\n',
+        (4, 51, 4, 57),
+        _LUMYX + 'client.chat.completions.create(messages=[{"role": "system", "content": "x"}])\n',
+    ),
+    ("LMX304", _CHAT.format('stop=["a", "b", "c", "d", "e"]'), (4, 50, 4, 75), _CHAT.format('stop=["a", "b", "c", "d"]')),
+    ("LMX305", _CHAT.format("temperature=2.5"), (4, 57, 4, 60), _CHAT.format("temperature=2")),
+    (
+        "LMX401",
+        'import os\nimport openai\nopenai.api_key = os.environ["LUMYX_API_KEY"]\nopenai.api_base = os.environ["LUMYX_BASE_URL"]\n'
+        "openai.ChatCompletion.create(messages=[])\n",
+        (5, 1, 5, 29),
+        _LUMYX + "client.chat.completions.create(messages=[])\n",
+    ),
+    ("LMX501", 'KEY = "sk-proj-Ab1Cd2Ef3Gh4Ij5Kl6Mn7"\n', (1, 7, 1, 38), 'KEY = "sk-..."\n'),
+]  # fmt: skip
+
+# Codes about a file as a whole: bytes on disk, through the runner.
+FILE_FOUND_AND_NOT: list[tuple[str, bytes, tuple[int, int, int, int], bytes]] = [
+    ("LMX900", b"import openai\n\ndef ask(:\n    pass\n", (3, 9, 3, 9), b"import openai\n\ndef ask():\n    pass\n"),
+    (
+        "LMX901",
+        b'# -*- coding: utf-8 -*-\nimport openai\nX = "\xe1"\n',
+        (1, 1, 1, 1),
+        b'# -*- coding: latin-1 -*-\nimport openai\nX = "\xe1"\n',
+    ),
+]
+
+
+def test_the_tables_cover_every_code() -> None:
+    covered = [row[0] for row in FOUND_AND_NOT] + [row[0] for row in FILE_FOUND_AND_NOT]
+    assert covered == list(codes.CODES)
+
+
+@pytest.mark.parametrize(("code", "source", "span", "clean"), [pytest.param(*row, id=row[0]) for row in FOUND_AND_NOT])
+def test_every_code_found_at_its_place_and_not_elsewhere(
+    code: str, source: str, span: tuple[int, int, int, int], clean: str
+) -> None:
+    """Each code has a positive case with its exact 1-based span and a must-not-flag twin."""
+    from support import findings
+
+    got = [(f.line, f.col, f.end_line, f.end_col) for f in findings(source) if f.code == code]
+    assert got == [span]
+    assert code not in [f.code for f in findings(clean)]
+
+
+@pytest.mark.parametrize(
+    ("code", "data", "span", "clean"), [pytest.param(*row, id=row[0]) for row in FILE_FOUND_AND_NOT]
+)
+def test_every_file_code_found_at_its_place_and_not_elsewhere(
+    tmp_path: Path, code: str, data: bytes, span: tuple[int, int, int, int], clean: bytes
+) -> None:
+    from support import default_rules
+
+    from codemod.runner import Options, process_file
+
+    path = tmp_path / "m.py"
+    path.write_bytes(data)
+    result = process_file(path, "m.py", Options(default_rules()))
+    assert [(f.code, f.line, f.col, f.end_line, f.end_col) for f in result.findings] == [(code, *span)]
+    assert result.error is not None
+    path.write_bytes(clean)
+    result = process_file(path, "m.py", Options(default_rules()))
+    assert (result.findings, result.error) == ((), None)

@@ -67,3 +67,167 @@ def test_bad_values_are_errors_naming_file_and_key(tmp_path: Path, text: str, me
         load_settings(start)
     assert str(info.value).startswith(str(tmp_path / "pyproject.toml"))
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        pytest.param("select", "LMX6", id="select: no such group"),
+        pytest.param("ignore", "E501", id="ignore: another tool's code"),
+        pytest.param("select", "", id="select: empty string"),
+    ],
+)
+def test_unknown_selectors_are_errors(tmp_path: Path, key: str, value: str) -> None:
+    """A typo in select/ignore would silently check nothing (or everything)."""
+    start = project(tmp_path, f'[tool.lumyx-migrate]\n{key} = ["LMX1", "{value}"]\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(start)
+    assert str(info.value) == (
+        f"{tmp_path / 'pyproject.toml'}: tool.lumyx-migrate.{key}: unknown code or prefix {value!r}"
+        " (`lumyx-migrate rules` lists the codes)"
+    )
+
+
+@pytest.mark.parametrize(
+    "selectors",
+    [
+        pytest.param(["LMX3", "lmx101", "ALL"], id="prefix, code in any case, ALL"),
+        pytest.param([], id="empty list"),
+    ],
+)
+def test_known_selectors_are_kept(tmp_path: Path, selectors: list[str]) -> None:
+    listed = ", ".join(f'"{s}"' for s in selectors)
+    start = project(tmp_path, f"[tool.lumyx-migrate]\nselect = [{listed}]\nignore = [{listed}]\n")
+    settings = load_settings(start)
+    assert (settings.select, settings.ignore) == (tuple(selectors), tuple(selectors))
+
+
+def test_nearest_pyproject_with_the_section_wins(tmp_path: Path) -> None:
+    """A sub-package's own pyproject.toml without our table does not hide the repo's settings."""
+    (tmp_path / "pyproject.toml").write_text('[tool.lumyx-migrate]\nignore = ["LMX3"]\n')
+    package = tmp_path / "packages" / "api"
+    package.mkdir(parents=True)
+    (package / "pyproject.toml").write_text("[project]\nname = 'api'\n[tool.ruff]\nline-length = 120\n")
+    assert find_pyproject(package / "src") == tmp_path / "pyproject.toml"
+    assert load_settings(package).ignore == ("LMX3",)
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        pytest.param("[tool.lumyx-migrate]\nselect = ['LMX1']\n", "inner", id="inner has the table"),
+        pytest.param("[project]\nname = 'x'  # lumyx-migrate\n", "outer", id="a mention is not the table"),
+        pytest.param("[tool.lumyx-migrate\n", "inner", id="a broken inner file naming the tool is reported"),
+    ],
+)
+def test_which_pyproject(tmp_path: Path, inner: str, expected: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.lumyx-migrate]\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text(inner)
+    chosen = {"inner": tmp_path / "sub" / "pyproject.toml", "outer": tmp_path / "pyproject.toml"}
+    assert find_pyproject(tmp_path / "sub") == chosen[expected]
+
+
+def test_nearest_pyproject_without_any_table_still_gives_line_length(tmp_path: Path) -> None:
+    start = project(tmp_path, "[tool.black]\nline-length = 99\n")
+    assert find_pyproject(start) == tmp_path / "pyproject.toml"
+    assert load_settings(start).line_length == 99
+
+
+# --- through the command line: found from the first path, the command line wins, exit 2 -------
+
+EMBEDDINGS = (
+    "import os\nfrom openai import OpenAI\n"
+    'client = OpenAI(api_key=os.environ["LUMYX_API_KEY"], base_url=os.environ["LUMYX_BASE_URL"])\n'
+    'client.embeddings.create(input="x")\n'
+    "client.chat.completions.create(messages=[], tools=[])\n"
+)
+
+
+def check(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str], str]:
+    """Exit code, codes reported, stderr."""
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(main, ["check", "-q", "--jobs", "1", *args])
+    found = [line.split(": ")[1].split(" ")[0] for line in result.stdout.splitlines()]
+    return result.exit_code, found, result.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """repo/pyproject.toml ignores LMX301; repo/src/app.py has an LMX301 and an LMX302."""
+    (tmp_path / "repo" / "src").mkdir(parents=True)
+    (tmp_path / "repo" / "pyproject.toml").write_text('[tool.lumyx-migrate]\nignore = ["LMX301"]\n')
+    (tmp_path / "repo" / "src" / "app.py").write_text(EMBEDDINGS)
+    return tmp_path / "repo"
+
+
+@pytest.mark.parametrize(
+    ("cwd", "args", "expected"),
+    [
+        pytest.param(".", ["src"], ["LMX302"], id="from the repo root"),
+        pytest.param("src", ["."], ["LMX302"], id="from a subfolder: found walking up"),
+        pytest.param("..", ["repo/src/app.py"], ["LMX302"], id="from outside: found from the first path"),
+        pytest.param(".", ["--ignore", "LMX302", "src"], ["LMX301"], id="--ignore replaces the file's ignore"),
+        pytest.param(".", ["--ignore", "LMX1", "src"], ["LMX301", "LMX302"], id="--ignore drops the file's ignore"),
+        pytest.param(
+            ".",
+            ["--select", "LMX301", "src"],
+            ["LMX301"],
+            id="--select drops the file's ignore, as ruff's does",
+        ),
+        pytest.param(".", ["--select", "LMX302", "src"], ["LMX302"], id="--select narrows"),
+    ],
+)
+def test_settings_through_the_cli(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, args: list[str], expected: list[str]
+) -> None:
+    code, found, _ = check(args, (repo / cwd).resolve(), monkeypatch)
+    assert (code, found) == (1, expected)
+
+
+def test_no_settings_outside_the_repo(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same file copied outside the repo reports both codes: the settings really did act."""
+    (tmp_path / "loose.py").write_text(EMBEDDINGS)
+    code, found, _ = check(["loose.py"], tmp_path, monkeypatch)
+    assert (code, found) == (1, ["LMX301", "LMX302"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param('select = "LMX1"', "tool.lumyx-migrate.select: must be a list of strings", id="not a list"),
+        pytest.param('ignore = ["LMX7"]', "tool.lumyx-migrate.ignore: unknown code or prefix 'LMX7'", id="unknown code"),
+        pytest.param("line-length = 5", "tool.lumyx-migrate.line-length: must be an integer of at least 20", id="too short"),
+        pytest.param('rules = "missing.toml"', "missing.toml: cannot read rules file", id="rules file missing"),
+    ],
+)
+def test_bad_value_is_exit_2_naming_file_and_key(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    (repo / "pyproject.toml").write_text(f"[tool.lumyx-migrate]\n{text}\n")
+    code, found, err = check(["src"], repo / "src", monkeypatch)
+    assert (code, found) == (2, [])
+    assert err.startswith("lumyx-migrate: error: ") and message in err
+    assert err.count("\n") == 1, "one clear line, no traceback"
+
+
+def test_rules_command_shows_the_projects_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rules` shows what `check` would use here: the rules file named in pyproject.toml."""
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    (tmp_path / "ours.toml").write_text('[provider]\nname = "Lumyx AI (staging)"\n')
+    project(tmp_path, '[tool.lumyx-migrate]\nrules = "ours.toml"\n')
+    monkeypatch.chdir(tmp_path)
+    shown = CliRunner().invoke(main, ["rules"])
+    assert shown.exit_code == 0, shown.output
+    assert "Lumyx AI (staging)" in shown.output
+    (tmp_path / "ours.toml").write_text('[provider]\nnmae = "x"\n')
+    refused = CliRunner().invoke(main, ["rules"])
+    assert refused.exit_code == 2
+    assert "provider.nmae: unknown key" in refused.output

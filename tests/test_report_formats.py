@@ -216,7 +216,7 @@ def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
                     "bad.py", (finding("LMX900", 1, 1),), error="invalid syntax (Python 3.11)"
                 ),
             ],
-            "Scanned 2 files (1 skipped); 0 files with pending changes.\n"
+            "Scanned 2 files (1 skipped); 1 file with pending changes.\n"
             "Found 13 findings:\n"
             "  12  LMX201  openai-model-name\n"
             "   1  LMX900  syntax-error\n"
@@ -235,7 +235,156 @@ def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
             "Scanned 1 file; 0 files with pending changes.\nAll checks passed!\n",
             id="unchanged-new-text-is-not-pending",
         ),
+        pytest.param(
+            [FileResult("a.py", (finding("LMX302", 1, 1),))],
+            "Scanned 1 file; 0 files with pending changes.\n"
+            "Found 1 finding:\n"
+            "  1  LMX302  unserved-chat-parameter\n",
+            id="only-findings-for-a-person-is-not-pending",
+        ),
+        pytest.param(
+            [FileResult("a.py", (finding("LMX101", 1, 1, fix=True),)), FileResult("b.py")],
+            "Scanned 2 files; 1 file with pending changes.\n"
+            "Found 1 finding:\n"
+            "  1  LMX101  client-not-migrated\n"
+            "[*] 1 fixable: run `lumyx-migrate apply` to fix it.\n",
+            id="check-computes-no-new-text-a-fixable-finding-is-pending",
+        ),
     ],
 )
 def test_summary(root: Path, results: list[FileResult], expected: str) -> None:
     assert summary(results, ctx(root)) == expected
+
+
+# --- through the command line: --output, --statistics, secrets ---------------------------------
+
+SK_KEY = "sk-proj-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv"
+NOVA_KEY = "nova_" + "Zy9Xw8Vu7Ts6Rq5Po4"
+KEYED_SOURCE = f"""\
+import os
+
+from openai import OpenAI
+
+client = OpenAI(api_key="{SK_KEY}")
+proxy = OpenAI(
+    api_key=os.getenv("PROXY_KEY", "{NOVA_KEY}"),
+    base_url="http://localhost:9/v1?token={SK_KEY}",
+)
+HEADERS = {{"Authorization": "Bearer {NOVA_KEY}"}}
+client.chat.completions.create(model=os.environ.get("M", "{NOVA_KEY}"), messages=[])
+"""
+
+
+def cli(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = CliRunner().invoke(main, [*args, "--jobs", "1"], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def keyed(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(KEYED_SOURCE)
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f"check-{f}") for f in FORMATS])
+def test_no_format_prints_a_key_in_full(
+    keyed: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Every format, to stdout and to --output, with and without --statistics: keys masked."""
+    report = keyed.parent / f"report.{fmt}"
+    outputs = []
+    for extra in ([], ["--output", str(report)], ["--statistics", "-v"]):
+        code, out, err = cli(["check", "--format", fmt, *extra, "."], keyed, monkeypatch)
+        assert code == 1
+        outputs += [out, err]
+    outputs.append(report.read_text(encoding="utf-8"))
+    everything = "\n".join(outputs)
+    assert "LMX501" in everything  # the keys were found...
+    assert SK_KEY not in everything and NOVA_KEY not in everything  # ...and never shown whole
+    assert SK_KEY[:4] + "…" + SK_KEY[-4:] in everything  # shown masked (text/json/...)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["diff", "."], id="diff-summary"),
+        pytest.param(["diff", "-v", "--exit-code", "."], id="diff-verbose-summary"),
+        pytest.param(["apply", "--yes", "."], id="apply-summary"),
+    ],
+)
+def test_diff_and_apply_summaries_never_print_a_key(
+    keyed: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """The summary on stderr lists the LMX501 findings masked. (The diff on stdout is the
+    source itself, which `git apply` must match: it is not a report.)"""
+    _, _, err = cli(args, keyed, monkeypatch)
+    assert "LMX501 hardcoded API key sk-p…t0Uv in source" in err
+    assert SK_KEY not in err and NOVA_KEY not in err
+
+
+def _parsed(fmt: str, text: str) -> list[str]:
+    """The codes a report holds, read back the way its consumer reads it."""
+    if fmt == "text":
+        return [line.split(": ")[1].split(" ")[0] for line in text.splitlines()]
+    if fmt == "json":
+        return [item["code"] for item in json.loads(text)]
+    if fmt == "github":
+        return [line.split("::")[2].split(" ")[0] for line in text.splitlines()]
+    if fmt == "sarif":
+        return [res["ruleId"] for res in json.loads(text)["runs"][0]["results"]]
+    return [el.get("type") or "" for el in ET.fromstring(text).iter("failure")]
+
+
+ONE_FINDING = "from openai import OpenAI\n\nclient = OpenAI()\n"
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in FORMATS])
+def test_output_file_holds_what_stdout_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """--output FILE writes the same report stdout would get, and prints nothing to stdout."""
+    (tmp_path / "app.py").write_text(ONE_FINDING)
+    report = tmp_path / "out" / "report.txt"
+    report.parent.mkdir()
+    code_stdout, to_stdout, _ = cli(["check", "--format", fmt, "app.py"], tmp_path, monkeypatch)
+    code_file, stdout, _ = cli(
+        ["check", "--format", fmt, "--output", str(report), "app.py"], tmp_path, monkeypatch
+    )
+    assert (code_stdout, code_file) == (1, 1)
+    assert stdout == ""
+    written = report.read_text(encoding="utf-8")
+    assert written == to_stdout
+    assert _parsed(fmt, written) == ["LMX101"]
+
+
+def test_output_file_that_cannot_be_written_is_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "app.py").write_text(ONE_FINDING)
+    code, _, err = cli(["check", "--output", "missing/dir/r.txt", "."], tmp_path, monkeypatch)
+    assert code == 2
+    assert err.startswith("lumyx-migrate: error: cannot write missing/dir/r.txt: ")
+
+
+def test_statistics_through_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.py").write_text(ONE_FINDING + 'client.embeddings.create(input="x")\n')
+    (tmp_path / "b.py").write_text(ONE_FINDING)
+    code, out, err = cli(["check", "--statistics", "."], tmp_path, monkeypatch)
+    assert code == 1
+    assert out == "2\tLMX101\t[*] client-not-migrated\n1\tLMX301\t    unserved-endpoint\n"
+    assert err.startswith("Scanned 2 files; 2 files with pending changes.\nFound 3 findings:\n")
+
+
+def test_text_summary_of_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.py").write_text("print('no OpenAI here')\n")
+    code, out, err = cli(["check", "."], tmp_path, monkeypatch)
+    assert (code, out) == (0, "")
+    assert err.startswith("Scanned 1 file; 0 files with pending changes.\nAll checks passed!\n")

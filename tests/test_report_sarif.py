@@ -202,3 +202,80 @@ def test_internal_error_marks_execution_unsuccessful(root: Path) -> None:
     bad = log_of([FileResult("a.py", internal_error=True)], root)["runs"][0]["invocations"]
     assert ok == [{"executionSuccessful": True}]
     assert bad == [{"executionSuccessful": False}]
+
+
+# --- through the command line ------------------------------------------------------------------
+
+PROJECT = {
+    "app.py": "from openai import OpenAI\n\nclient = OpenAI()\nclient.embeddings.create(input='x')\n",
+    "pkg/m.py": "import openai\n\nopenai.ChatCompletion.create(model='gpt-4', messages=[])\n",
+}
+
+
+def check_sarif(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "--format", "sarif", "--jobs", "1", "."])
+    assert result.exit_code == 1, result.stderr
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for name, text in PROJECT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_cli_output_is_valid_and_locations_are_repo_relative(
+    validator: Draft4Validator, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = check_sarif(project, monkeypatch)
+    errors = sorted(validator.iter_errors(log), key=str)
+    assert not errors, "\n".join(e.message for e in errors)
+    got = [
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"],
+            r["locations"][0]["physicalLocation"]["region"],
+        )
+        for r in log["runs"][0]["results"]
+    ]
+    relative = {"uriBaseId": "%SRCROOT%"}
+    assert got == [
+        ("LMX101", {"uri": "app.py", **relative}, {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 18}),
+        ("LMX301", {"uri": "app.py", **relative}, {"startLine": 4, "startColumn": 1, "endLine": 4, "endColumn": 25}),
+        ("LMX401", {"uri": "pkg/m.py", **relative}, {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 29}),
+        ("LMX105", {"uri": "pkg/m.py", **relative}, {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 57}),
+        ("LMX201", {"uri": "pkg/m.py", **relative}, {"startLine": 3, "startColumn": 36, "endLine": 3, "endColumn": 43}),
+    ]  # fmt: skip
+
+
+def test_fingerprints_stable_across_runs_and_moved_lines(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code scanning matches alerts by fingerprint: a re-run, or code moved down by an edit
+    above it, must not open new alerts."""
+
+    def prints(log: dict[str, Any]) -> list[tuple[str, str, int]]:
+        return [
+            (
+                r["ruleId"],
+                r["partialFingerprints"]["lumyxFinding/v1"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in log["runs"][0]["results"]
+        ]
+
+    first = prints(check_sarif(project, monkeypatch))
+    assert prints(check_sarif(project, monkeypatch)) == first
+    app = project / "app.py"
+    app.write_text("# a comment added above\n\n" + app.read_text())
+    moved = prints(check_sarif(project, monkeypatch))
+    assert [(c, fp) for c, fp, _ in moved] == [(c, fp) for c, fp, _ in first]
+    assert [line for _, _, line in moved] == [5, 6, 3, 3, 3]

@@ -84,12 +84,11 @@ def endpoint_call(
         return
     served = kind in ("served", "exclusive")
     if allowed and not served:
-        name = path.rsplit(".", 1)[0] if path.count(".") >= 1 and kind == "coming_soon" else path
-        root = path.split(".")[0]
         if kind == "coming_soon":
+            root = path.split(".")[0]
             message = f"`{root}` is coming soon on {rules.provider.name}; this call will fail until then"
         else:
-            message = f"`{name}` is not served by {rules.provider.name}"
+            message = f"`{path}` is not served by {rules.provider.name}"
         ctx.add("LMX301", message, call.func)
     send_models = allowed and served
     spreads: list[DictVal] = []
@@ -123,12 +122,15 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
     for name, value, node in pairs:
         if name not in chat.params and name not in chat.request_options:
             ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
-        elif name == "messages":
-            _roles(ctx, value, scope)
-        elif name == "stop" and isinstance(value, ast.List | ast.Tuple) and len(value.elts) > chat.max_stop:
-            ctx.add("LMX304", f"{len(value.elts)} stop sequences; {provider} accepts at most {chat.max_stop}", value)
-        elif name == "temperature" and isinstance(value, ast.Constant | ast.UnaryOp):
-            number = _number(value)
+            continue
+        literal = _bound(ctx, value, scope)
+        if name == "messages":
+            _roles(ctx, literal)
+        elif name == "stop" and _sequence_length(literal) > chat.max_stop:
+            count = _sequence_length(literal)
+            ctx.add("LMX304", f"{count} stop sequences; {provider} accepts at most {chat.max_stop}", value)
+        elif name == "temperature" and isinstance(literal, ast.Constant | ast.UnaryOp):
+            number = _number(literal)
             if number is not None and not chat.temperature_min <= number <= chat.temperature_max:
                 ctx.add(
                     "LMX305",
@@ -138,11 +140,16 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
                 )
 
 
-def _roles(ctx: Context, value: ast.expr, scope: Scope) -> None:
+def _bound(ctx: Context, value: ast.expr, scope: Scope) -> ast.expr:
+    """The expression a name was last assigned (`STOP = [...]`), else `value` itself."""
     if isinstance(value, ast.Name):
         binding = ctx.resolver.lookup(value.id, scope, (value.lineno, value.col_offset))
         if binding is not None and binding.kind == "assign" and binding.value is not None:
-            value = binding.value
+            return binding.value
+    return value
+
+
+def _roles(ctx: Context, value: ast.expr) -> None:
     if not isinstance(value, ast.List | ast.Tuple):
         return
     roles = ctx.rules.chat.roles
@@ -161,10 +168,21 @@ def _roles(ctx: Context, value: ast.expr, scope: Scope) -> None:
                 ctx.add("LMX303", f"message role {role.value!r} is not served (roles: {served})", role)
 
 
+def _sequence_length(node: ast.expr) -> int:
+    """How many items a list or tuple display holds; -1 when not known (not one, or `*x`)."""
+    if not isinstance(node, ast.List | ast.Tuple):
+        return -1
+    if any(isinstance(item, ast.Starred) for item in node.elts):
+        return -1
+    return len(node.elts)
+
+
 def _number(node: ast.expr) -> float | None:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         inner = _number(node.operand)
-        return -inner if inner is not None else None
+        if inner is None:
+            return None
+        return -inner if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
         return float(node.value)
     return None

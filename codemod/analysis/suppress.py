@@ -1,20 +1,25 @@
 """`# lumyx: ignore` and `# lumyx: ignore[LMX302,LMX303]` comments.
 
-A comment counts on the finding's own first or last line, or on the first or last line of the
-simple statement that holds it (so one comment after a multi-line call covers its arguments).
-A suppressed finding is neither reported nor fixed.
+A comment counts on the finding's own first or last line, on the first or last line of a
+multi-line call that holds it, and on the first or last line of the simple statement that holds
+it: one comment after (or on the opening line of) a multi-line call covers its arguments, also
+when the call is the header of a compound statement (`with ...(` / `if ...(`). Only real
+comments count, never the same text inside a string. A suppressed finding is neither reported
+nor fixed.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 from codemod.analysis.context import Context
 from codemod.types import Finding
 
-_IGNORE = re.compile(r"#\s*lumyx:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?", re.IGNORECASE)
+_IGNORE = re.compile(r"#\s*lumyx:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\]|(?![\w\[-]))", re.IGNORECASE)
 _COMPOUND = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
@@ -31,7 +36,7 @@ _COMPOUND = (
 
 
 def codes_on_line(line: str) -> frozenset[str] | None:
-    """None: no suppression on the line; empty set: all codes; else the codes listed."""
+    """None: no suppression in the comment; empty set: all codes; else the codes listed."""
     match = _IGNORE.search(line)
     if match is None:
         return None
@@ -42,7 +47,7 @@ def codes_on_line(line: str) -> frozenset[str] | None:
 
 @dataclass(frozen=True)
 class Suppressions:
-    """The `# lumyx: ignore` comments of one module and the statements they can cover."""
+    """The `# lumyx: ignore` comments of one module and the spans they can cover."""
 
     lines: dict[int, frozenset[str]]
     spans: list[tuple[int, int]]
@@ -61,12 +66,9 @@ def of(ctx: Context) -> Suppressions:
     """The module's suppressions, computed once."""
     if ctx.suppressions is None:
         lines: dict[int, frozenset[str]] = {}
-        if "lumyx" in ctx.text and _IGNORE.search(ctx.text):
-            for number, line in enumerate(ctx.index.lines, start=1):
-                codes = codes_on_line(line)
-                if codes is not None:
-                    lines[number] = codes
-        ctx.suppressions = Suppressions(lines, _statement_spans(ctx.tree) if lines else [])
+        if _IGNORE.search(ctx.text):
+            lines = _comment_lines(ctx.text, ctx.index.lines)
+        ctx.suppressions = Suppressions(lines, _spans(ctx.tree) if lines else [])
     return ctx.suppressions
 
 
@@ -75,15 +77,35 @@ def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not table.covers(f)]
 
 
+def _comment_lines(text: str, lines: list[str]) -> dict[int, frozenset[str]]:
+    """Line number -> codes, for every comment that is a suppression."""
+    found: dict[int, frozenset[str]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                codes = codes_on_line(token.string)
+                if codes is not None:
+                    found[token.start[0]] = codes
+    except (tokenize.TokenError, SyntaxError):  # the tokenizer disagrees with ast: read lines
+        for number, line in enumerate(lines, start=1):
+            codes = codes_on_line(line)
+            if codes is not None:
+                found[number] = codes
+    return found
+
+
 def _covers(codes: frozenset[str] | None, code: str) -> bool:
     if codes is None:
         return False
     return not codes or any(code.startswith(c) for c in codes)
 
 
-def _statement_spans(tree: ast.Module) -> list[tuple[int, int]]:
+def _spans(tree: ast.Module) -> list[tuple[int, int]]:
+    """(first, last) lines of every simple statement and every multi-line call."""
     spans = []
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt) and not isinstance(node, _COMPOUND):
             spans.append((node.lineno, node.end_lineno or node.lineno))
+        elif isinstance(node, ast.Call) and node.end_lineno and node.end_lineno > node.lineno:
+            spans.append((node.lineno, node.end_lineno))
     return spans

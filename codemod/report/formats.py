@@ -111,7 +111,8 @@ def summary(results: Sequence[FileResult], ctx: ReportContext) -> str:
     """The human summary for stderr: files, pending changes, findings per code, fixes, errors."""
     del ctx  # the summary reads nothing from it today; kept for a stable signature
     skipped = sum(1 for r in results if r.skipped is not None)
-    changed = sum(1 for r in results if r.changed)
+    # `check` computes no new text: there a file with a fixable finding is a pending change
+    changed = sum(1 for r in results if r.changed or any(f.fixable for f in r.findings))
     errors = sum(1 for r in results if r.error is not None)
     internal = sum(1 for r in results if r.internal_error)
     findings = [f for _, f in ordered_findings(results)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from codemod import codes
 from codemod.rules import Rules
 
+_FIX = {"always": "fix", "sometimes": "fix*", "never": ""}
+
 
 def render_rules(rules: Rules) -> str:
     p = rules.provider
@@ -18,35 +20,36 @@ def render_rules(rules: Rules) -> str:
         "",
         "Clients (constructors that are migrated or reported):",
     ]
+    width = max((len(spec.id) for spec in rules.clients), default=0)
     for spec in rules.clients:
         kind = "azure: reported" if spec.azure else "migrated"
-        names = ", ".join(spec.names)
-        out.append(f"  {spec.id:<16} {spec.module}: {names}  [{kind}]")
+        out.append(f"  {spec.id:<{width}}  {spec.module}: {', '.join(spec.names)}  [{kind}]")
     out += ["", "Model map (first match wins):"]
     for rule in rules.models.map:
         target = f"-> {rule.to}" if rule.action == "map" else rule.action
         reason = f"  ({rule.reason})" if rule.reason else ""
         out.append(f"  {', '.join(rule.match)}  {target}{reason}")
+    out += ["", f"Model parameters: {', '.join(rules.models.param_names)}", "", "Endpoints:"]
     e = rules.endpoints
+    rows = [
+        ("served", e.served),
+        (f"{p.name} only", e.exclusive),
+        ("coming soon", e.coming_soon),
+        ("not served", e.unserved),
+    ]
+    label = max(len(name) for name, _ in rows)
+    out += [f"  {name:<{label}}  {', '.join(entries)}" for name, entries in rows if entries]
+    c = rules.chat
     out += [
-        f"Model parameters: {', '.join(rules.models.param_names)}",
         "",
-        "Endpoints:",
-        f"  served        {', '.join(e.served)}",
-        f"  {p.name} only  {', '.join(e.exclusive)}" if e.exclusive else "",
-        f"  coming soon   {', '.join(e.coming_soon)}",
-        f"  not served    {', '.join(e.unserved)}",
-        "",
-        f"Chat parameters served: {', '.join(rules.chat.params)}",
-        f"Request options (never flagged): {', '.join(rules.chat.request_options)}",
-        f"Roles: {', '.join(rules.chat.roles)}; at most {rules.chat.max_stop} stop sequences; "
-        f"temperature {rules.chat.temperature_min:g}..{rules.chat.temperature_max:g}",
+        f"Chat parameters served: {', '.join(c.params)}",
+        f"Request options (never flagged): {', '.join(c.request_options)}",
+        f"Roles: {', '.join(c.roles)}; at most {c.max_stop} stop sequences; "
+        f"temperature {c.temperature_min:g}..{c.temperature_max:g}",
         "",
         "Finding codes:",
     ]
-    out = [line for i, line in enumerate(out) if line or (i and out[i - 1])]
     for info in codes.CODES.values():
-        fix = {"always": "fix", "sometimes": "fix*", "never": ""}[info.fix]
-        out.append(f"  {info.code}  {fix:<4}  {info.summary}")
+        out.append(f"  {info.code}  {_FIX[info.fix]:<4}  {info.summary}".rstrip())
     out += ["", "fix: auto-fixable; fix*: sometimes. `lumyx-migrate explain CODE` documents one code."]
     return "\n".join(out) + "\n"
