@@ -81,7 +81,8 @@ def _prepare(kw: dict[str, Any]) -> Run:
     except ConfigError as exc:
         _fail(str(exc))
     select = _split(kw["select"]) or _split(settings.select)
-    ignore = _split(kw["ignore_codes"]) or _split(settings.ignore)
+    # As in ruff, a --select on the command line starts afresh: the file's ignore no longer applies.
+    ignore = _split(kw["ignore_codes"]) or (() if kw["select"] else _split(settings.ignore))
     for selector in (*select, *ignore):
         if not codes.known_selector(selector):
             _fail(f"unknown code or prefix {selector!r} in --select/--ignore (see `lumyx-migrate rules`)")
@@ -182,11 +183,15 @@ def rules_command(rules_path: Path | None) -> None:
     """Show the effective rules and every finding code."""
     from codemod.report.rules_view import render_rules
 
+    click.echo(render_rules(_project_rules(rules_path)), nl=False)
+
+
+def _project_rules(rules_path: Path | None) -> Rules:
+    """The rules a command run here would use: --rules, else the project's pyproject setting."""
     try:
-        rules = load_rules(rules_path)
-    except RulesError as exc:
+        return load_rules(rules_path or load_settings(Path(".")).rules)
+    except (RulesError, ConfigError) as exc:
         _fail(str(exc))
-    click.echo(render_rules(rules), nl=False)
 
 
 @main.command()
@@ -210,11 +215,7 @@ def doctor(no_chat: bool, timeout: float, model: str | None, rules_path: Path | 
     from codemod.doctor import run_checks
     from codemod.report.doctor import render_checks
 
-    try:
-        rules = load_rules(rules_path)
-    except RulesError as exc:
-        _fail(str(exc))
-    provider = rules.provider
+    provider = _project_rules(rules_path).provider
     checks = run_checks(
         api_key=os.environ.get(provider.api_key_env),
         base_url=os.environ.get(provider.base_url_env) or provider.base_url,

@@ -192,7 +192,9 @@ class Rules:
                     prefix = re.split(r"[*?\[]", glob, maxsplit=1)[0]
                     if len(prefix) >= 3:
                         words.add(prefix)
-        return tuple(sorted(w.encode() for w in words))
+        # A word that holds a shorter one adds nothing but another pass over every file's bytes.
+        kept = {w for w in words if not any(o != w and o in w for o in words)}
+        return tuple(sorted(w.encode() for w in kept))
 
     @cached_property
     def trigger_keys(self) -> tuple[tuple[bytes, re.Pattern[bytes]], ...]:
