@@ -48,11 +48,28 @@ def test_show_progress(monkeypatch: pytest.MonkeyPatch, quiet: bool, tty: bool, 
     assert console.show_progress(quiet, Tty() if tty else io.StringIO()) is expected
 
 
-def test_no_bar_for_short_runs() -> None:
-    with console.progress_bar(10, True, "Scanning") as advance:
-        assert advance is None
+def test_no_bar_when_disabled() -> None:
     with console.progress_bar(10_000, False, "Scanning") as advance:
         assert advance is None
+
+
+def test_quick_run_shows_no_bar_and_imports_no_rich(capsys: pytest.CaptureFixture[str]) -> None:
+    """Under the delay nothing is drawn, so a quick run on a terminal prints no bar at all."""
+    with console.progress_bar(10, True, "Scanning", delay=60.0) as advance:
+        assert advance is not None
+        advance(10)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_slow_run_draws_the_bar_on_stderr_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """Past the delay the bar appears, on stderr: stdout (a diff piped to a file) stays clean."""
+    with console.progress_bar(10, True, "Scanning", delay=0.0) as advance:
+        assert advance is not None
+        advance(4)
+        advance(6)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Scanning" in err
 
 
 def test_plain_diff_is_written_byte_for_byte() -> None:

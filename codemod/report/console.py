@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 
 def use_color(mode: str, stream: IO[str]) -> bool:
@@ -72,23 +72,53 @@ def show_progress(quiet: bool, stream: IO[str] = sys.stderr) -> bool:
 
 
 @contextmanager
-def progress_bar(total: int, enabled: bool, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A transient rich progress bar on stderr; yields an `advance(n)` callback or None."""
-    if not enabled or total < 200:
+def progress_bar(
+    total: int, enabled: bool, label: str, *, delay: float = 1.0
+) -> Iterator[Callable[[int], None] | None]:
+    """A transient rich progress bar on stderr; yields an `advance(n)` callback or None.
+
+    The bar appears only once the run has taken `delay` seconds: a quick run prints nothing,
+    and rich is not even imported for it. It is drawn on stderr, so stdout stays a clean diff.
+    """
+    if not enabled or total < 1:
         yield None
         return
+    from time import monotonic
+
+    started = monotonic()
+    done = 0
+    bar: list[Any] = []  # [Progress, task id] once shown
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if not bar:
+            if monotonic() - started < delay:
+                return
+            bar.extend(_start_bar(total, label))
+        bar[0].update(bar[1], completed=done)
+
+    try:
+        yield advance
+    finally:
+        if bar:
+            bar[0].stop()
+
+
+def _start_bar(total: int, label: str) -> tuple[Any, Any]:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(
+    progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         transient=True,
-        console=None,
-    ) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda n: progress.advance(task, n)
+        console=Console(file=sys.stderr, force_terminal=True),  # shown only when stderr is a tty
+    )
+    progress.start()
+    return progress, progress.add_task(label, total=total)
 
 
 def confirm(question: str) -> bool:
