@@ -62,6 +62,7 @@ def apply_edits(
             out.append(edit.text)  # a replaced node's inner edits are moot
         else:
             segment = text[edit.start : edit.end]
+            multiline = "\n" in segment or "\r" in segment  # the call's own layout, before inner edits
             if inner:
                 shifted = [_shift(e, -edit.start) for e in inner]
                 segment = apply_edits(segment, shifted, line_length=line_length, newline=newline)
@@ -76,6 +77,7 @@ def apply_edits(
                     suffix=text[edit.end : line_end],
                     line_length=line_length,
                     newline=newline,
+                    multiline=multiline,
                 )
             )
         pos = edit.end
@@ -101,18 +103,21 @@ def add_call_args(
     suffix: str,
     line_length: int = DEFAULT_LINE_LENGTH,
     newline: str = "\n",
+    multiline: bool | None = None,
 ) -> str:
     """The call `segment` with keyword arguments `changes` appended, in the call's own layout.
 
     A call on one line stays on one line when it still fits `line_length` (counting `prefix`,
     the text before it on its line, and `suffix`, the text after it); otherwise it becomes one
     argument per line with a trailing comma. A multi-line call keeps its layout and comments.
+    `multiline` says how the call was written before inner edits (e.g. a nested call that was
+    exploded) changed `segment`; by default it is read from `segment`.
     """
     import libcst as cst
 
     try:
         module = cst.parse_module(f"({segment}){newline}")
-    except cst.ParserSyntaxError as exc:  # pragma: no cover - analysis gave a call's exact span
+    except cst.ParserSyntaxError as exc:
         raise RewriteError(f"cannot parse call segment: {exc}") from exc
     stmt = module.body[0]
     assert isinstance(stmt, cst.SimpleStatementLine)
@@ -130,16 +135,32 @@ def add_call_args(
         )
         for change in changes
     ]
-    multiline = "\n" in segment or "\r" in segment
+    if multiline is None:
+        multiline = "\n" in segment or "\r" in segment
     indent = prefix[: len(prefix) - len(prefix.lstrip())]
     step = "\t" if indent.startswith("\t") else "    "
     if multiline:
-        return module.code_for_node(_append_multiline(call, new_args, indent + step) if new_args else call)
+        if not new_args:
+            return module.code_for_node(call)
+        align = _first_arg_column(module, call, prefix)
+        return module.code_for_node(_append_multiline(call, new_args, indent + step, align))
     new_call = _append_inline(call, new_args) if new_args else call
     rendered = module.code_for_node(new_call)
-    if new_call.args and len(prefix.expandtabs()) + len(rendered) + len(suffix.rstrip()) > line_length:
+    too_long = len(prefix.expandtabs()) + len(rendered) + len(suffix.rstrip()) > line_length
+    if new_call.args and (too_long or "\n" in rendered or "\r" in rendered):
         rendered = module.code_for_node(_explode(module, new_call, indent, step, newline))
     return rendered
+
+
+def _first_arg_column(module: cst.Module, call: cst.Call, prefix: str) -> str | None:
+    """Whitespace reaching the column of the first argument when it hugs `(` (visual indent)."""
+    import libcst as cst
+
+    head = module.code_for_node(call.func) + module.code_for_node(call.whitespace_after_func) + "("
+    lead = call.whitespace_before_args
+    if "\n" in head or "\r" in head or not isinstance(lead, cst.SimpleWhitespace):
+        return None
+    return "".join(c if c == "\t" else " " for c in prefix) + " " * len(head + lead.value)
 
 
 def _append_inline(call: cst.Call, new_args: list[cst.Arg]) -> cst.Call:
@@ -162,10 +183,11 @@ def _append_inline(call: cst.Call, new_args: list[cst.Arg]) -> cst.Call:
     return call.with_changes(args=args)
 
 
-def _append_multiline(call: cst.Call, new_args: list[cst.Arg], inner: str) -> cst.Call:
+def _append_multiline(call: cst.Call, new_args: list[cst.Arg], inner: str, align: str | None) -> cst.Call:
     """Append arguments to a call spread over lines, copying how its arguments are laid out.
 
-    `inner` is the indentation for arguments when the call has none to copy it from.
+    `inner` is the indentation for arguments when the call has none to copy it from; `align`
+    the visual indent of a call whose first argument hugs `(` (None when it does not).
     """
     import libcst as cst
 
@@ -181,20 +203,16 @@ def _append_multiline(call: cst.Call, new_args: list[cst.Arg], inner: str) -> cs
         built = [a.with_changes(comma=cst.Comma(whitespace_after=between)) for a in new_args[:-1]]
         built.append(new_args[-1].with_changes(comma=cst.Comma(whitespace_after=_clean(lead))))
         return call.with_changes(whitespace_before_args=opening, args=built)
-    sep_source: cst.BaseParenthesizableWhitespace = lead
-    if len(args) >= 2 and isinstance(args[0].comma, cst.Comma):
-        sep_source = args[0].comma.whitespace_after
-    sep = _clean(sep_source) if isinstance(sep_source, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace(" ")
     last = args[-1]
+    tail = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+    sep = _separator(call, tail, align)
     if isinstance(last.comma, cst.Comma):
-        tail = last.comma.whitespace_after
         kept_comment = _join(tail, sep)
         args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=kept_comment))
         for arg in new_args[:-1]:
             args.append(arg.with_changes(comma=cst.Comma(whitespace_after=sep)))
         args.append(new_args[-1].with_changes(comma=cst.Comma(whitespace_after=_strip_comment(tail))))
     else:
-        tail = last.whitespace_after_arg
         args[-1] = last.with_changes(
             comma=cst.Comma(whitespace_after=_join(tail, sep)), whitespace_after_arg=cst.SimpleWhitespace("")
         )
@@ -202,6 +220,33 @@ def _append_multiline(call: cst.Call, new_args: list[cst.Arg], inner: str) -> cs
             args.append(arg.with_changes(comma=cst.Comma(whitespace_after=sep)))
         args.append(new_args[-1].with_changes(whitespace_after_arg=_strip_comment(tail)))
     return call.with_changes(args=args)
+
+
+def _separator(
+    call: cst.Call, tail: cst.BaseParenthesizableWhitespace, align: str | None
+) -> cst.BaseParenthesizableWhitespace:
+    """What goes between two appended arguments: the last line break the call already uses
+    between arguments (or after `(`), without its comment; a break to the visual indent when the
+    arguments hug `(` but the last one ends its line (its comment must survive); else a space."""
+    import libcst as cst
+
+    breaks = [
+        a.comma.whitespace_after
+        for a in call.args[:-1]
+        if isinstance(a.comma, cst.Comma) and isinstance(a.comma.whitespace_after, cst.ParenthesizedWhitespace)
+    ]
+    lead = call.whitespace_before_args
+    if breaks:
+        return _clean(breaks[-1])
+    if isinstance(lead, cst.ParenthesizedWhitespace):
+        return _clean(lead)
+    if isinstance(tail, cst.ParenthesizedWhitespace) and align is not None:
+        return cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(newline=tail.first_line.newline),
+            indent=False,
+            last_line=cst.SimpleWhitespace(align),
+        )
+    return cst.SimpleWhitespace(" ")
 
 
 def _clean(ws: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:

@@ -292,6 +292,64 @@ REWRITES = [
         ),
         id="openai = OpenAI(): no module configuration added",
     ),
+    pytest.param(
+        "import os\nfrom openai import OpenAI\nc = OpenAI(api_key=None, base_url=None)\n",
+        f"import os\nfrom openai import OpenAI\nc = OpenAI(\n{ARGS})\n",
+        id="explicit None means the SDK's OpenAI defaults: replaced",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nOPTS = {"timeout": 5}\n\ndef make():\n    return OpenAI(**OPTS)\n',
+        'import os\nfrom openai import OpenAI\nOPTS = {"timeout": 5}\n\ndef make():\n    return OpenAI(\n        **OPTS,\n'
+        f"        {KEY},\n        {BASE},\n    )\n",
+        id="**dict: a module-level literal used only as ** in a function",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nopts = {"timeout": 5}\na = OpenAI(**opts)\nb = OpenAI(**opts)\n',
+        f'import os\nfrom openai import OpenAI\nopts = {{"timeout": 5}}\na = OpenAI(\n    **opts,\n{ARGS})\nb = OpenAI(\n    **opts,\n{ARGS})\n',
+        id="**dict: one literal spread into two clients",
+    ),
+    pytest.param(
+        "import os\nfrom openai import AsyncOpenAI\nclient = AsyncOpenAI()\n",
+        f"import os\nfrom openai import AsyncOpenAI\nclient = AsyncOpenAI(\n{ARGS})\n",
+        id="AsyncOpenAI at module level",
+    ),
+    pytest.param(
+        "import os\nfrom openai import OpenAI\nclient: OpenAI = OpenAI()\n",
+        f"import os\nfrom openai import OpenAI\nclient: OpenAI = OpenAI(\n{ARGS})\n",
+        id="annotated assignment",
+    ),
+    pytest.param(
+        "import os\nfrom openai import OpenAI\nclass A:\n    client = OpenAI()\n",
+        "import os\nfrom openai import OpenAI\nclass A:\n    client = OpenAI(\n"
+        f"        {KEY},\n        {BASE},\n    )\n",
+        id="class attribute",
+    ),
+    pytest.param(
+        "import os\nfrom functools import lru_cache\nfrom openai import OpenAI\n\n@lru_cache\ndef get(): return OpenAI()\n",
+        "import os\nfrom functools import lru_cache\nfrom openai import OpenAI\n\n@lru_cache\ndef get(): return OpenAI(\n"
+        f"{ARGS})\n",
+        id="decorated one-line factory",
+    ),
+    pytest.param(
+        "import os\nfrom openai import OpenAI\nget = lambda: OpenAI()\n",
+        f"import os\nfrom openai import OpenAI\nget = lambda: OpenAI(\n{ARGS})\n",
+        id="lambda factory",
+    ),
+    pytest.param(
+        "import os\nfrom openai import OpenAI\nif (c := OpenAI()):\n    pass\n",
+        f"import os\nfrom openai import OpenAI\nif (c := OpenAI(\n{ARGS})):\n    pass\n",
+        id="walrus",
+    ),
+    pytest.param(
+        "import openai; c = openai.OpenAI()\n",
+        f"import os\n\nimport openai; c = openai.OpenAI(\n{ARGS})\n",
+        id="semicolon statements",
+    ),
+    pytest.param(
+        "import os\nfrom openai import OpenAI\ndef f(*args):\n    return OpenAI(*args)\n",
+        f"import os\nfrom openai import OpenAI\ndef f(*args):\n    return OpenAI(\n        *args,\n        {KEY},\n        {BASE},\n    )\n",
+        id="*args: positional only, keywords can be added",
+    ),
 ]
 
 
@@ -372,6 +430,41 @@ UNTOUCHED = [
         "client = __import__('openai').OpenAI()\n",
         id="dynamic import is not followed",
     ),
+    pytest.param(
+        "from zai import ZhipuAiClient\nr = ZhipuAiClient().chat.completions.create(model='gpt-4', messages=[])\n",
+        id="ZhipuAiClient().chat.completions.create: another SDK, same call shape",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nopts = {'timeout': 5}\nopts['base_url'] = 'http://localhost:8000/v1'\nc = OpenAI(**opts)\n",
+        id="**dict mutated by subscript: it may hold base_url",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nopts = {'timeout': 5}\nopts.update(base_url=url)\nc = OpenAI(**opts)\n",
+        id="**dict mutated by a method",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nopts = {'timeout': 5}\ndef g():\n    opts['api_key'] = k\nc = OpenAI(**opts)\n",
+        id="**dict mutated in another function",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nopts = load()\nif not opts:\n    opts = {'timeout': 5}\nc = OpenAI(**opts)\n",
+        id="**dict rebound conditionally",
+    ),
+    pytest.param(
+        "from openai import OpenAI\ndef f(extra):\n    opts = {'timeout': 5, **extra}\n    return OpenAI(**opts)\n",
+        id="**dict that itself spreads an unknown dict",
+    ),
+    pytest.param("from openai import OpenAI\nopts = dict(timeout=5)\nc = OpenAI(**opts)\n", id="**dict(...) call"),
+    pytest.param(
+        "from openai import OpenAI\nc = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx', **extra)\n",
+        id="**unknown with a literal key: the base URL cannot be added",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nc = OpenAI(base_url='https://api.openai.com.evil.example/v1')\n",
+        id="a host that only starts like OpenAI's",
+    ),
+    pytest.param("from openai import OpenAI\nx = f'{OpenAI()}'\n", id="constructor inside an f-string"),
+    pytest.param("from openai import OpenAI\ndef f(os):\n    return OpenAI()\n", id="os shadowed by a parameter"),
 ]
 
 
@@ -411,6 +504,14 @@ CODES = [
         "from openai import OpenAI\nc = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n",
         ["LMX101*", "LMX501"],
         id="hardcoded key: replaced and still reported",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nopts = {'timeout': 5}\nopts['x'] = 1\nc = OpenAI(**opts)\n",
+        ["LMX101"],
+        id="LMX101 without a fix for a mutated **dict",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nc = OpenAI(**{'timeout': 5})\n", ["LMX101*"], id="LMX101 fixable for an inline **dict"
     ),
 ]
 

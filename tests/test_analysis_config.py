@@ -109,6 +109,16 @@ REWRITES = [
         ),
         id="ChatCompletion.create(**args) with a visible dict",
     ),
+    pytest.param(
+        'import os\nimport openai as oa\noa.base_url = "https://api.openai.com/v1"\n',
+        f"import os\nimport openai as oa\noa.base_url = {BASE_SLASH}\noa.api_key = {KEY}\n",
+        id="openai.base_url through an alias; the key added after it",
+    ),
+    pytest.param(
+        "import os\nimport openai\nopenai.api_key = None\n",
+        f"import os\nimport openai\nopenai.api_key = {KEY}\nopenai.base_url = {BASE_SLASH}\n",
+        id="openai.api_key = None is OpenAI's default: replaced",
+    ),
 ]
 
 
@@ -143,6 +153,15 @@ UNTOUCHED = [
         id="local variable named openai in a function",
     ),
     pytest.param("import openai\nprint(openai.__version__)\n", id="module imported but no client call"),
+    pytest.param(
+        f"import os\nfrom openai import OpenAI\nopenai = OpenAI(api_key={KEY}, base_url={BASE})\n"
+        'openai.chat.completions.create(model="nova_1_1", messages=[])\n',
+        id="an instance named openai is not the module client: no configuration added",
+    ),
+    pytest.param(
+        "import openai\ntry:\n    pass\nexcept openai.OpenAIError:\n    pass\n",
+        id="catching the SDK's exception is not using the module client",
+    ),
 ]
 
 

@@ -147,6 +147,31 @@ REWRITES = [
         'openai.ChatCompletion.create(engine="nova_1_1", messages=[])\n',
         id="engine= of an SDK < 1.0 call",
     ),
+    pair(
+        'ask = lambda q, model="gpt-4": client.chat.completions.create(model=model, messages=[])\n',
+        'ask = lambda q, model="nova_1_1": client.chat.completions.create(model=model, messages=[])\n',
+        "lambda parameter default",
+    ),
+    pair(
+        "client.chat.completions.create(model=u'gpt-4', messages=[])\n",
+        "client.chat.completions.create(model=u'nova_1_1', messages=[])\n",
+        "u prefix kept",
+    ),
+    pair(
+        'client.chat.completions.create(model=("gpt-4"), messages=[])\n',
+        'client.chat.completions.create(model=("nova_1_1"), messages=[])\n',
+        "parenthesised literal",
+    ),
+    pair(
+        "print(f\"{client.chat.completions.create(model='gpt-4', messages=[])}\")\n",
+        "print(f\"{client.chat.completions.create(model='nova_1_1', messages=[])}\")\n",
+        "model literal of a call inside an f-string, its quote kept",
+    ),
+    pair(
+        'client.chat.completions.create(\n    model="gpt-4",  # gpt-4 is best\n    messages=[],\n)\n',
+        'client.chat.completions.create(\n    model="nova_1_1",  # gpt-4 is best\n    messages=[],\n)\n',
+        "comment naming the model kept",
+    ),
 ]
 
 
@@ -164,6 +189,12 @@ UNTOUCHED = [
     untouched('client.audio.transcriptions.create(model="whisper-1", file=f)\n', "whisper-1 kept"),
     untouched('client.audio.speech.create(model="gpt-4o-mini-tts", voice="a", input="x")\n', "TTS model kept"),
     untouched('client.embeddings.create(model="text-embedding-3-small", input="x")\n', "embedding model kept"),
+    untouched('client.audio.transcriptions.create(model="gpt-4o-transcribe", file=f)\n', "gpt-4o-transcribe kept"),
+    untouched('client.chat.completions.create(model="gpt-4o-audio-preview", messages=[])\n', "audio chat model kept"),
+    untouched('client.chat.completions.create(model="gpt-4o-realtime-preview", messages=[])\n', "realtime model kept"),
+    untouched('IMAGE_MODEL = "gpt-image-1"\nSPEECH_MODEL = "gpt-4o-mini-tts"\n', "keep entries as named constants"),
+    untouched('client.chat.completions.create(model="gpt\\x2d4", messages=[])\n', "escaped literal: reported, not rewritten"),
+    untouched('client.chat.completions.create(model=b"gpt-4", messages=[])\n', "bytes literal"),
     untouched('client.chat.completions.create(model="openai/gpt-4o", messages=[])\n', "provider-prefixed id kept"),
     untouched('client.chat.completions.create(model="ft:gpt-3.5-turbo:acme::abc", messages=[])\n', "fine-tuned id kept"),
     untouched('client.chat.completions.create(model="nova_1_1", messages=[])\n', "already a Lumyx model"),
@@ -232,6 +263,11 @@ CODES = [
         HEAD + 'client.images.generate(model="gpt-image-1", prompt="x")\n', ["LMX301"], id="LMX202 never for a keep entry"
     ),
     pytest.param(HEAD + "client.chat.completions.create(model=pick(), messages=[])\n", ["LMX203"], id="LMX203 call"),
+    pytest.param(
+        HEAD + 'def ask(tenant):\n    return client.chat.completions.create(model=tenant["model"], messages=[])\n',
+        ["LMX203"],
+        id="LMX203 subscript",
+    ),
     pytest.param(
         HEAD + 'client.chat.completions.create(model=f"gpt-{v}", messages=[])\n', ["LMX203"], id="LMX203 f-string, no LMX201"
     ),

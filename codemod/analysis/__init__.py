@@ -39,7 +39,7 @@ def analyse(text: str, rules: Rules, *, tree: ast.Module | None = None) -> list[
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             config.on_assign(ctx, node, scope, config_state)
             models.named(ctx, node, scope)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             models.named(ctx, node, scope)
         elif isinstance(node, ast.JoinedStr):
             ctx.ignored_literals.update(id(part) for part in node.values)  # f-string pieces: no model

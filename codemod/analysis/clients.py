@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from codemod.analysis import suppress
 from codemod.analysis.context import ClientState, Context
-from codemod.analysis.scope import ClientVal, DictVal, Scope, StrVal
+from codemod.analysis.scope import ClientVal, DictVal, Scope, StrVal, pos_of
 from codemod.types import ArgChange, Edit, EditKind, Fix
 
 
@@ -41,8 +41,10 @@ def client_state(ctx: Context, client: ClientVal, scope: Scope) -> ClientState:
 def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> ClientState:
     spec = client.spec
     shown = ctx.source(call.func)
+    target = ctx.rules.provider.name
     if spec.azure:
-        return ClientState("azure", [ctx.finding("LMX104", f"Azure OpenAI client `{shown}` cannot be pointed at Lumyx automatically", call)])
+        message = f"Azure OpenAI client `{shown}` cannot be pointed at {target} automatically"
+        return ClientState("azure", [ctx.finding("LMX104", message, call)])
 
     args: dict[str, _Arg] = {}
     opaque_kwargs = False
@@ -50,10 +52,8 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
         if kw.arg is not None:
             args[kw.arg] = _Arg(kw.arg, kw.value, kw)
             continue
-        spread = ctx.value(kw.value, scope)
-        if isinstance(spread, DictVal) and all(
-            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.node.keys
-        ):
+        spread = _visible_dict(ctx, kw.value, scope)
+        if spread is not None:
             for k, v in zip(spread.node.keys, spread.node.values, strict=True):
                 assert isinstance(k, ast.Constant)
                 args.setdefault(str(k.value), _Arg(str(k.value), v, k))
@@ -62,17 +62,17 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
 
     key_arg = next((args[n] for n in spec.api_key_args if n in args), None)
     base_arg = next((args[n] for n in spec.base_url_args if n in args), None)
-    base = ctx.classify_base(ctx.value(base_arg.value, scope)) if base_arg else "set"
-    key = ctx.classify_key(ctx.value(key_arg.value, scope)) if key_arg else "set"
+    base = ctx.base_verdict(base_arg.value, scope) if base_arg else "set"
+    key = ctx.key_verdict(key_arg.value, scope) if key_arg else "set"
 
     if base == "elsewhere" and base_arg is not None:
         url = ctx.value(base_arg.value, scope)
         host = urlsplit(str(url.node.value)).hostname if isinstance(url, StrVal) else None
         where = host or "another host"
-        message = f"client `{shown}` points at {where}, not Lumyx: left as it is"
+        message = f"client `{shown}` points at {where}, not {target}: left as it is"
         return ClientState("elsewhere", [ctx.finding("LMX102", message, base_arg.node)])
     if base == "opaque" and base_arg is not None:
-        message = f"client `{shown}` takes its base URL from `{_short(ctx.source(base_arg.value))}`; check it points at Lumyx"
+        message = f"client `{shown}` takes its base URL from `{_short(ctx.source(base_arg.value))}`; check it points at {target}"
         return ClientState("opaque", [ctx.finding("LMX102", message, base_arg.node)])
     if key == "opaque" and key_arg is not None:
         env = ctx.rules.provider.api_key_env
@@ -81,7 +81,11 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     if base == "ok" and key == "ok":
         return ClientState("lumyx")
     if opaque_kwargs and (key_arg is None or base_arg is None):
-        message = f"client `{shown}` is built from **kwargs the tool cannot see; set api_key and base_url for Lumyx by hand"
+        message = f"client `{shown}` is built from **kwargs the tool cannot see; set api_key and base_url for {target} by hand"
+        return ClientState("opaque", [ctx.finding("LMX101", message, call)])
+    unfixable = _why_unfixable(ctx, call, scope)
+    if unfixable:
+        message = f"OpenAI client `{shown}` is not pointed at {target}: {unfixable}; migrate it by hand"
         return ClientState("opaque", [ctx.finding("LMX101", message, call)])
 
     edits: list[Edit] = []
@@ -106,6 +110,40 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
         # The user keeps this client as it is: its calls and model names are left alone too.
         return ClientState("ignored", [found])
     return ClientState("migrate", [found])
+
+
+def _visible_dict(ctx: Context, expr: ast.expr, scope: Scope) -> DictVal | None:
+    """The dict literal a `**expr` spreads, when every key it can ever hold is visible.
+
+    A name qualifies only when it is bound once in its scope, to a literal with string keys,
+    and is used nowhere but in `**` spreads: a dict that is mutated, aliased or rebound could
+    carry `api_key`/`base_url` too, and adding them to the call would then raise "got multiple
+    values for keyword argument".
+    """
+    val = ctx.value(expr, scope)
+    if not isinstance(val, DictVal):
+        return None
+    if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in val.node.keys):
+        return None  # `{**other}` or computed keys
+    if isinstance(expr, ast.Dict):
+        return val
+    if not isinstance(expr, ast.Name):
+        return None
+    binding = ctx.resolver.lookup(expr.id, scope, pos_of(expr))
+    if binding is None or binding.value is not val.node or binding.scope is None:
+        return None
+    if binding.scope.bindings.get(expr.id) != [binding]:
+        return None
+    return val if ctx.only_spread(expr.id, binding) else None
+
+
+def _why_unfixable(ctx: Context, call: ast.Call, scope: Scope) -> str | None:
+    """Why the arguments cannot be added where the call is written, or None."""
+    if ctx.in_fstring(call):
+        return "it is built inside an f-string"
+    if not ctx.os_usable(scope, call):
+        return f"`{ctx.os_name}` is not the os module there"
+    return None
 
 
 def _short(source: str, limit: int = 40) -> str:

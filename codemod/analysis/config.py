@@ -54,7 +54,7 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
     fixes: list[tuple[_Assignment, str]] = []
     if allowed:
         for a in bases:
-            verdict = ctx.classify_base(ctx.value(a.value, a.scope))
+            verdict = ctx.base_verdict(a.value, a.scope)
             if verdict == "elsewhere":
                 ctx.add("LMX102", f"`{ctx.source(a.stmt.targets[0] if isinstance(a.stmt, ast.Assign) else a.stmt.target)}` points at another host, not {provider.name}: left as it is", a.stmt)
                 allowed = False
@@ -64,7 +64,7 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
             elif verdict == "replace":
                 fixes.append((a, ctx.base_read(trailing_slash=a.attr == mc.base_url_attr)))
         for a in keys:
-            verdict = ctx.classify_key(ctx.value(a.value, a.scope))
+            verdict = ctx.key_verdict(a.value, a.scope)
             if verdict == "opaque":
                 ctx.add("LMX103", f"module API key comes from `{ctx.source(a.value)}`; read it from {provider.api_key_env} instead", a.stmt)
                 allowed = False

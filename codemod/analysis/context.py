@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from codemod.analysis.scope import (
+    Binding,
     ClientVal,
     EnvVal,
     QName,
@@ -20,6 +21,7 @@ from codemod.analysis.scope import (
     Scope,
     StrVal,
     Value,
+    pos_of,
 )
 from codemod.rules import Rules
 from codemod.source import LineIndex, newline_of
@@ -101,6 +103,15 @@ class Context:
                 return name
         return None
 
+    def key_verdict(self, node: ast.expr, scope: Scope) -> str:
+        """`classify_key` of an expression. An explicit `None` is the SDK's default, a read of
+        OpenAI's own environment variable: replaced like one."""
+        return "replace" if _is_none(node) else self.classify_key(self.value(node, scope))
+
+    def base_verdict(self, node: ast.expr, scope: Scope) -> str:
+        """`classify_base` of an expression; `None` (OpenAI's default URL) is replaced."""
+        return "replace" if _is_none(node) else self.classify_base(self.value(node, scope))
+
     def classify_key(self, value: Value) -> str:
         """ok (already Lumyx) | replace (literal or OpenAI env read) | opaque."""
         if isinstance(value, EnvVal):
@@ -142,8 +153,9 @@ class Context:
     def quote(self) -> str:
         """The quote the file mostly uses for strings (docstrings not counted)."""
         single = double = 0
+        prose = {id(n.value) for n in ast.walk(self.tree) if isinstance(n, ast.Expr)}  # docstrings
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Expr):
+            if id(node) in prose:
                 continue
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and hasattr(node, "lineno"):
                 head = self.source(node)[:4].lstrip("rRbBuUfF")
@@ -165,6 +177,57 @@ class Context:
         if alias is not None:
             return alias, ()
         return "os", (self._import_edit("import os"),)
+
+    @property
+    def os_name(self) -> str:
+        """The name the fixes use for the os module."""
+        return self._os[0]
+
+    def os_usable(self, scope: Scope, node: ast.AST) -> bool:
+        """Does `os_name` mean the os module where `node` is (no parameter or variable shadows it)?"""
+        binding = self.resolver.lookup(self.os_name, scope, pos_of(node))
+        if binding is None:
+            # Nothing bound yet: fine when the fix adds `import os` at the top, not when the
+            # module imports it only further down (the name would not exist yet here).
+            return bool(self.os_edits)
+        return binding.kind == "import" and binding.qname == "os"
+
+    def in_fstring(self, node: ast.AST) -> bool:
+        """Is `node` inside an f-string? Code spliced there must not add quotes or lines."""
+        start, end = self.span(node)
+        return any(s <= start and end <= e for s, e in self._fstring_spans)
+
+    @cached_property
+    def _fstring_spans(self) -> list[tuple[int, int]]:
+        kinds = ("JoinedStr", "TemplateStr")
+        return [self.span(n) for n in ast.walk(self.tree) if type(n).__name__ in kinds]
+
+    def only_spread(self, name: str, binding: Binding) -> bool:
+        """Is every read of the variable `binding` binds a `**name` spread (no mutation, no alias)?"""
+        if name in self._declared_global:
+            return False
+        for node, scope in self._name_uses.get(name, []):
+            if isinstance(node.ctx, ast.Load):
+                seen = self.resolver.lookup(name, scope, pos_of(node))
+                if seen is binding and id(node) not in self._spread_values:
+                    return False
+        return True
+
+    @cached_property
+    def _name_uses(self) -> dict[str, list[tuple[ast.Name, Scope]]]:
+        uses: dict[str, list[tuple[ast.Name, Scope]]] = {}
+        for node, scope in self.resolver.walk():
+            if isinstance(node, ast.Name):
+                uses.setdefault(node.id, []).append((node, scope))
+        return uses
+
+    @cached_property
+    def _spread_values(self) -> set[int]:
+        return {id(n.value) for n in ast.walk(self.tree) if isinstance(n, ast.keyword) and n.arg is None}
+
+    @cached_property
+    def _declared_global(self) -> set[str]:
+        return {name for n in ast.walk(self.tree) if isinstance(n, ast.Global | ast.Nonlocal) for name in n.names}
 
     @property
     def os_edits(self) -> tuple[Edit, ...]:
@@ -263,3 +326,7 @@ class Context:
         if anchor is None:
             return Edit(EditKind.INSERT, 0, 0, body + nl)
         return self._insert_after(anchor, nl + body + self._gap_after(anchor))
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None

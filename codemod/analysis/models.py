@@ -34,7 +34,9 @@ def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, al
     elif isinstance(val, ParamVal):
         if isinstance(val.default, ast.Constant) and isinstance(val.default.value, str):
             _mark(ctx, val.default, proven=proven, allowed=allowed)
-    elif isinstance(val, Unknown) and proven and allowed and not isinstance(expr, ast.Name | ast.Attribute | ast.Subscript):
+    elif isinstance(val, Unknown) and proven and allowed and not isinstance(expr, ast.Name | ast.Attribute):
+        # A name or attribute is migrated where it is defined (a parameter, an imported constant);
+        # anything else (`tenant["model"]`, a call, an f-string) is for a person to check.
         ctx.add("LMX203", f"model given by `{_short(ctx.source(expr))}`, which the tool cannot resolve", expr)
 
 
@@ -60,7 +62,7 @@ def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if any(isinstance(t, ast.Name) and models.is_param_name(t.id) for t in targets):
             reach(ctx, node.value, scope, proven=False, allowed=True)
-    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
@@ -123,7 +125,7 @@ def untied(ctx: Context, strings: list[ast.Constant]) -> None:
         ctx.add(
             "LMX201",
             f"OpenAI model name {value!r} is not passed to a model parameter the tool can see; "
-            f"review it (Lumyx model: {rule.to!r})",
+            f"review it ({ctx.rules.provider.name} model: {rule.to!r})",
             node,
         )
 

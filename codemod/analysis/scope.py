@@ -25,7 +25,7 @@ class Binding:
     kind: str  # import | assign | with | param | def | class | other
     qname: str | None = None  # for imports: the dotted name bound
     value: ast.expr | None = None  # for assign/with: the expression bound
-    node: ast.AST | None = None  # def/class node, or the ast.arg of a parameter
+    node: ast.AST | None = None  # def/class node, the ast.arg of a parameter, an annotated assignment
     scope: Scope | None = None  # the scope the binding lives in (for resolving `value`)
     fallback: bool = False  # bound inside `except ImportError:`: a fallback, not the real thing
 
@@ -146,6 +146,7 @@ Value = (
 UNKNOWN = Unknown()
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 def pos_of(node: ast.AST) -> Pos:
@@ -160,11 +161,17 @@ def end_of(node: ast.AST) -> Pos:
 
 
 class _Collector:
-    """Builds the scope tree and records every binding, in source order."""
+    """Builds the scope tree and records every binding, in source order.
 
-    def __init__(self, tree: ast.Module) -> None:
+    `exports` maps a module to the names a star import of it is known to bind (the client
+    classes the rules declare under it); a star import of any other module binds nothing known.
+    """
+
+    def __init__(self, tree: ast.Module, exports: dict[str, tuple[str, ...]] | None = None) -> None:
         self.module = Scope(tree, "module", None)
         self.scope_of: dict[int, Scope] = {id(tree): self.module}
+        self.exports = exports or {}
+        self.shadowed: set[int] = set()  # Name nodes that mean a lambda parameter or comprehension variable
 
     def run(self, tree: ast.Module) -> Scope:
         self._body(tree.body, self.module, fallback=False)
@@ -185,6 +192,9 @@ class _Collector:
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.name == "*":
+                    for name in self.exports.get(node.module or "", ()) if not node.level else ():
+                        b = Binding(pos_of(node), "import", f"{node.module}.{name}", fallback=fallback)
+                        scope.bind(name, b)
                     continue
                 name = alias.asname or alias.name
                 if node.level or not node.module:
@@ -216,6 +226,8 @@ class _Collector:
             if node.value is not None:
                 self._expr(node.value, scope)
                 self._target(node.target, node.value, scope, fallback, end_of(node))
+                if isinstance(node.target, ast.Name):
+                    scope.bindings[node.target.id][-1].node = node  # its annotation, for binding_value
         elif isinstance(node, ast.AugAssign):
             self._expr(node.value, scope)
             if isinstance(node.target, ast.Name):
@@ -253,6 +265,13 @@ class _Collector:
                 self._expr(node.value, scope)
                 if scope.kind == "function":
                     scope.returns.append(node.value)
+        elif isinstance(node, ast.Delete):
+            # `del name` unbinds it: a later use is no longer what was bound before.
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    scope.bind(target.id, Binding(pos_of(target), "other", fallback=fallback))
+                else:
+                    self._expr(target, scope)
         elif isinstance(node, ast.Match):
             self._expr(node.subject, scope)
             for case in node.cases:
@@ -314,10 +333,26 @@ class _Collector:
             self._expr(target, scope)
 
     def _expr(self, node: ast.expr, scope: Scope) -> None:
-        """Walrus targets and lambdas/comprehensions inside expressions."""
+        """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
         for sub in ast.walk(node):
             if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                 scope.bind(sub.target.id, Binding(end_of(sub), "assign", value=sub.value))
+            elif isinstance(sub, ast.Lambda):
+                a = sub.args
+                params = [*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]
+                self._shadow([sub.body], {p.arg for p in params})
+            elif isinstance(sub, _COMPREHENSIONS):
+                gens = sub.generators
+                names = {n.id for g in gens for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+                heads = [sub.key, sub.value] if isinstance(sub, ast.DictComp) else [sub.elt]
+                # The first iterable is evaluated outside: `[c for c in c]` reads the outer `c`.
+                self._shadow([*heads, *(i for g in gens for i in g.ifs), *(g.iter for g in gens[1:])], names)
+
+    def _shadow(self, parts: list[ast.expr], names: set[str]) -> None:
+        for part in parts:
+            for sub in ast.walk(part):
+                if isinstance(sub, ast.Name) and sub.id in names:
+                    self.shadowed.add(id(sub))
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
@@ -336,9 +371,13 @@ class Resolver:
     """Answers what an expression stands for, at the place it is written."""
 
     def __init__(self, tree: ast.Module, rules: Rules) -> None:
-        collector = _Collector(tree)
+        exports: dict[str, tuple[str, ...]] = {}
+        for spec in rules.clients:
+            exports[spec.module] = (*exports.get(spec.module, ()), *spec.names)
+        collector = _Collector(tree, exports)
         self.module = collector.run(tree)
         self.scope_of = collector.scope_of
+        self.shadowed = collector.shadowed
         self.rules = rules
         self._active: set[int] = set()
 
@@ -438,6 +477,8 @@ class Resolver:
         return UNKNOWN
 
     def _name(self, node: ast.Name, scope: Scope) -> Value:
+        if id(node) in self.shadowed:
+            return UNKNOWN
         if scope.self_name is not None and node.id == scope.self_name and scope.class_scope:
             return SelfVal(scope.class_scope)
         binding = self.lookup(node.id, scope, pos_of(node))
@@ -452,6 +493,11 @@ class Resolver:
             val = self.value(binding.value, binding.scope)
             if binding.kind == "with" and isinstance(val, ResourceVal):
                 return UNKNOWN  # `with client.x.stream(...) as s`: a stream, not the resource
+            if isinstance(val, Unknown) and isinstance(binding.node, ast.AnnAssign):
+                # `client: AsyncOpenAI = get_client()` with a factory from another file
+                annotated = self._annotation_client(binding.node.annotation, binding.scope)
+                if annotated is not None:
+                    return annotated
             return val
         if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.scope:
             annotated = self._annotation_client(binding.node.annotation, binding.scope)
