@@ -66,6 +66,8 @@ def message(key: str) -> str:
             [(2, 25, 2, 25 + len(SK) + 2, message(SK))],
             id="api_key of a client pointing elsewhere",
         ),
+        pytest.param(f'KEY = b"{SK}"\n', [(1, 7, 1, 7 + len(SK) + 3, message(SK))], id="bytes literal"),
+        pytest.param('KEY = b"sk-..."\n', [], id="bytes placeholder"),
         pytest.param('KEY = "sk-..."\nMODEL = "nova_1_1"\n', [], id="placeholder and model name"),
         pytest.param(f"# {SK} in a comment is not a literal\nx = 1\n", [], id="comment"),
         pytest.param('import os\nKEY = os.environ["OPENAI_API_KEY"]\n', [], id="key read from the environment"),

@@ -32,6 +32,7 @@ def analyse(text: str, rules: Rules, *, tree: ast.Module | None = None) -> list[
     call_state = calls.CallState()
     config_state = config.ConfigState()
     strings: list[ast.Constant] = []
+    blobs: list[ast.Constant] = []
     for node, scope in ctx.resolver.walk():
         if isinstance(node, ast.Call):
             calls.on_call(ctx, node, scope, call_state)
@@ -47,10 +48,12 @@ def analyse(text: str, rules: Rules, *, tree: ast.Module | None = None) -> list[
             ctx.ignored_literals.add(id(node.value))  # docstrings and bare strings: prose
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             strings.append(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+            blobs.append(node)  # a key in a bytes literal is as leaked as in a str one
     config.decide(ctx, config_state, call_state)
     models.decide(ctx)
     models.untied(ctx, strings)
-    secrets.scan(ctx, strings)
+    secrets.scan(ctx, strings + blobs)
     found = suppress.apply(ctx, ctx.findings)
     return sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
 

@@ -32,9 +32,12 @@ def find_key(source: SourceFacts, value: str) -> str | None:
 
 
 def scan(ctx: Context, strings: list[ast.Constant]) -> None:
+    """LMX501 for every str or bytes literal that is, or holds, a key."""
     source = ctx.rules.source
     for node in strings:
-        key = find_key(source, str(node.value))
+        value = node.value
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        key = find_key(source, text)
         if key is not None:
             ctx.add(
                 "LMX501",
