@@ -164,7 +164,7 @@ REWRITES = [
         id="function-level import of OpenAI",
     ),
     pytest.param(
-        'import os\nfrom openai import OpenAI\nc = OpenAI(api_key="sk-abcdefghijklmnopqrstuvwx", base_url="https://api.openai.com/v1")\n',
+        'import os\nfrom openai import OpenAI\nc = OpenAI(api_key="sk-abcdefgh1jklmnopqrstuvwx", base_url="https://api.openai.com/v1")\n',
         f"import os\nfrom openai import OpenAI\nc = OpenAI(\n{ARGS})\n",
         id="literal key and OpenAI's URL replaced in place",
     ),
@@ -221,7 +221,7 @@ REWRITES = [
         id="Lumyx URL literal kept, key added, still fits one line",
     ),
     pytest.param(
-        'import os\nfrom openai import OpenAI\nopts = {"api_key": "sk-abcdefghijklmnopqrstuvwx", "timeout": 5}\nc = OpenAI(**opts)\n',
+        'import os\nfrom openai import OpenAI\nopts = {"api_key": "sk-abcdefgh1jklmnopqrstuvwx", "timeout": 5}\nc = OpenAI(**opts)\n',
         'import os\nfrom openai import OpenAI\nopts = {"api_key": os.environ["LUMYX_API_KEY"], "timeout": 5}\n'
         f"c = OpenAI(\n    **opts,\n    {BASE},\n)\n",
         id="**dict literal visible: its key replaced, the missing base URL added",
@@ -456,7 +456,7 @@ UNTOUCHED = [
     ),
     pytest.param("from openai import OpenAI\nopts = dict(timeout=5)\nc = OpenAI(**opts)\n", id="**dict(...) call"),
     pytest.param(
-        "from openai import OpenAI\nc = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx', **extra)\n",
+        "from openai import OpenAI\nc = OpenAI(api_key='sk-abcdefgh1jklmnopqrstuvwx', **extra)\n",
         id="**unknown with a literal key: the base URL cannot be added",
     ),
     pytest.param(
@@ -501,7 +501,7 @@ CODES = [
     ),
     pytest.param("from openai import OpenAI\nc = OpenAI()\n", ["LMX101*"], id="LMX104 never for OpenAI"),
     pytest.param(
-        "from openai import OpenAI\nc = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n",
+        "from openai import OpenAI\nc = OpenAI(api_key='sk-abcdefgh1jklmnopqrstuvwx')\n",
         ["LMX101*", "LMX501"],
         id="hardcoded key: replaced and still reported",
     ),

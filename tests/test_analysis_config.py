@@ -32,7 +32,7 @@ REWRITES = [
         id="SDK < 1.0 api_key and api_base",
     ),
     pytest.param(
-        'import os\nimport openai\nopenai.base_url = "https://api.openai.com/v1/"\nopenai.api_key = "sk-abcdefghijklmnopqrstuvwx"\n',
+        'import os\nimport openai\nopenai.base_url = "https://api.openai.com/v1/"\nopenai.api_key = "sk-abcdefgh1jklmnopqrstuvwx"\n',
         f"import os\nimport openai\nopenai.base_url = {BASE_SLASH}\nopenai.api_key = {KEY}\n",
         id="SDK >= 1.0 base_url keeps its trailing slash",
     ),
@@ -171,7 +171,7 @@ def test_untouched(source: str) -> None:
 
 
 CODES = [
-    pytest.param('import openai\nopenai.api_key = "sk-abcdefghijklmnopqrstuvwx"\n', ["LMX105*", "LMX105*", "LMX501"], id="LMX105 key literal"),
+    pytest.param('import openai\nopenai.api_key = "sk-abcdefgh1jklmnopqrstuvwx"\n', ["LMX105*", "LMX105*", "LMX501"], id="LMX105 key literal"),
     pytest.param(
         "import openai\nopenai.chat.completions.create(model='nova_1_1', messages=[])\n", ["LMX105*"], id="LMX105 unconfigured"
     ),

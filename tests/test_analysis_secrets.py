@@ -40,6 +40,8 @@ def test_mask(secret: str, shown: str) -> None:
         pytest.param("nova_1_1", None, id="the Lumyx model name"),
         pytest.param("OPENAI_API_KEY", None, id="an environment variable name"),
         pytest.param("task-Ab1Cd2Ef3Gh4Ij5Kl6Mn7", None, id="sk- inside a longer word"),
+        pytest.param("sk-learn-pipeline-config", None, id="a slug with no digit is no key"),
+        pytest.param("nova_release_candidate", None, id="a nova_ slug with no digit is no key"),
         pytest.param("Bearer " + "x" * 40, None, id="a long token with no key prefix"),
     ],
 )

@@ -120,7 +120,8 @@ def test_trigger_comes_from_the_rules() -> None:
     assert rules.triggered(b"import openai")
     assert rules.triggered(b'MODEL = "gpt-4"')
     assert rules.triggered(b"from llama_index.llms.openai import OpenAI")
-    assert rules.triggered(b'KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz"')
-    assert rules.triggered(b'KEY = "nova_abcdefghijklmnop"')
+    assert rules.triggered(b'KEY = "sk-proj-abcdefgh1jklmnopqrstuvwxyz"')
+    assert rules.triggered(b'KEY = "nova_abcdefgh1jklmnop"')
+    assert not rules.triggered(b'SLUG = "sk-learn-pipeline-config"'), "no digit: a slug, not a key"
     assert not rules.triggered(b"import requests\nprint('hello world')\n")
     assert not rules.triggered(b"task-queue = disk-usage"), "a key prefix alone is not a key"
