@@ -183,9 +183,12 @@ class Rules:
     @cached_property
     def trigger_words(self) -> tuple[bytes, ...]:
         """Words whose presence makes a file worth parsing (SPEC §7), derived from the rules:
-        the client modules' top-level names and the literal prefixes of mapped model globs."""
-        words = {spec.module.split(".")[0] for spec in self.clients}
-        words.add(self.module_config.module.split(".")[0])
+        the client modules' last names and the literal prefixes of mapped model globs.
+
+        The last name of a module, not the first: every spelling of an import of `a.b.c`
+        (`import a.b.c`, `from a.b import c`, `from .b.c import X`) holds "c", not always "a"."""
+        words = {spec.module.split(".")[-1] for spec in self.clients}
+        words.add(self.module_config.module.split(".")[-1])
         for rule in self.models.map:
             if rule.action == "map":
                 for glob in rule.match:

@@ -125,3 +125,30 @@ def test_trigger_comes_from_the_rules() -> None:
     assert not rules.triggered(b'SLUG = "sk-learn-pipeline-config"'), "no digit: a slug, not a key"
     assert not rules.triggered(b"import requests\nprint('hello world')\n")
     assert not rules.triggered(b"task-queue = disk-usage"), "a key prefix alone is not a key"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(b"from acme.llm import ChatClient\n", id="from the module"),
+        pytest.param(b"from acme import llm\nc = llm.ChatClient()\n", id="the module from its package"),
+        pytest.param(b"from .llm import ChatClient\n", id="relative import: no package name"),
+    ],
+)
+def test_a_wrappers_imports_trigger_by_the_modules_last_name(tmp_path: Path, source: bytes) -> None:
+    """Every spelling of an import of `acme.llm` holds "llm"; not all of them hold "acme"."""
+    rules = load_rules(
+        write(
+            tmp_path,
+            '[[clients]]\nid = "acme"\nmodule = "acme.llm"\nnames = ["ChatClient"]\n'
+            'api_key_args = ["api_key"]\nbase_url_args = ["base_url"]\nmodel_args = ["model"]\n',
+        )
+    )
+    assert b"llm" in rules.trigger_words
+    assert rules.triggered(source)
+
+
+def test_trigger_words_hold_no_word_another_one_contains() -> None:
+    """`openai` already finds `langchain_openai`: a second search of every file would add nothing."""
+    words = load_rules().trigger_words
+    assert words == (b"gpt-", b"openai")
