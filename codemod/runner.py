@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +65,10 @@ def _process(path: Path, display: str, opts: Options) -> FileResult:
         tree = parse(text, display)
     except SyntaxError as exc:
         return _syntax_error(display, exc)
-    except (RecursionError, MemoryError, ValueError) as exc:
-        what = "too deeply nested to parse" if isinstance(exc, RecursionError) else str(exc)
-        return _error(display, "LMX900", f"cannot parse: {what}")
+    except (RecursionError, MemoryError) as exc:  # the parser's C stack: MemoryError has no text
+        return _error(display, "LMX900", f"cannot parse: too deeply nested for the parser ({type(exc).__name__})")
+    except ValueError as exc:
+        return _error(display, "LMX900", f"cannot parse: {_first_line(exc)}")
     try:
         findings = analyse(text, opts.rules, tree=tree)
     except RecursionError:
@@ -86,7 +88,16 @@ def _rewrite(result: FileResult, text: str, data: bytes, findings: list[Finding]
     try:
         new_text = apply_fixes(text, findings, line_length=opts.line_length)
     except RecursionError:
-        return _error(result.path, "LMX900", "cannot rewrite: too deeply nested", findings=findings)
+        return _error(result.path, "LMX900", "cannot rewrite: too deeply nested for libcst", findings=findings)
+    except Exception as exc:
+        # The file parsed with `ast`, so libcst failing on one of its calls is a limit of libcst
+        # (e.g. thousands of implicitly concatenated strings, or CSTLogicError on t-strings):
+        # the file cannot be rewritten, like one that does not parse. Anything else is our bug.
+        if not _from_libcst(exc):
+            raise
+        cause = type(_libcst_cause(exc)).__name__
+        message = f"cannot rewrite: libcst ({cause}) cannot handle code that Python parses; left as it is"
+        return _error(result.path, "LMX900", message, findings=findings)
     if new_text == text:
         return result
     problem = _check_output(text, new_text, result.path)
@@ -117,24 +128,51 @@ def _rewrite(result: FileResult, text: str, data: bytes, findings: list[Finding]
     )
 
 
+def _libcst_cause(exc: BaseException) -> BaseException:
+    """The libcst exception behind `exc` (itself, or the one it was raised from)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__module__.split(".")[0] == "libcst":
+            return seen
+        seen = seen.__cause__
+    return exc
+
+
+def _from_libcst(exc: BaseException) -> bool:
+    return type(_libcst_cause(exc)).__module__.split(".")[0] == "libcst"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def _check_output(old: str, new: str, display: str) -> str | None:
-    """Why the rewritten text is not valid Python (None when it is). Compiled too, unless the
-    original itself does not compile (e.g. `return` at module level parses but won't compile)."""
-    try:
-        ast.parse(new, display)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        return f"{type(exc).__name__}: {exc}"
+    """Why the rewritten text is not valid Python (None when it is).
+
+    `compile()` parses and then checks what the parser lets through (e.g. `return` outside a
+    function), in one pass over a text that may be megabytes. When it fails the rewrite is still
+    accepted if the original failed to compile too and the new text parses: the rewrite did not
+    make the file worse (an original that compiles is the case that matters).
+    """
     try:
         compile(new, display, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        try:
-            compile(old, display, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError, RecursionError):
-            return None
-        return f"{type(exc).__name__}: {exc}"
-    except RecursionError:
         return None
-    return None
+    except (SyntaxError, ValueError) as exc:
+        problem = f"{type(exc).__name__}: {_first_line(exc)}"
+    except (RecursionError, MemoryError):
+        problem = None  # too deep for the compiler; the parse below decides
+    try:
+        ast.parse(new, display)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return f"{type(exc).__name__}: {_first_line(exc)}"
+    if problem is None:
+        return None
+    try:
+        compile(old, display, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return problem
 
 
 def _error(display: str, code: str, message: str, *, line: int = 1, col: int = 1, findings: Sequence[Finding] = ()) -> FileResult:
@@ -142,13 +180,21 @@ def _error(display: str, code: str, message: str, *, line: int = 1, col: int = 1
     return FileResult(display, (*findings, finding), error=message)
 
 
+_NESTING_MESSAGES = ("too many nested", "too deeply nested", "too complex")
+
+
 def _syntax_error(display: str, exc: SyntaxError) -> FileResult:
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     where = f" (line {exc.lineno})" if exc.lineno else ""
-    message = (
-        f"cannot parse: {exc.msg}{where}; parsed with Python {version}: if the project uses newer "
-        "syntax, run lumyx-migrate under the project's own Python"
-    )
+    msg = str(exc.msg).splitlines()[0] if exc.msg else "invalid syntax"
+    if any(words in msg for words in _NESTING_MESSAGES):
+        # A limit of the parser, not newer syntax: running another Python would not help.
+        message = f"cannot parse: {msg}{where}, beyond the limit of Python {version}'s parser"
+    else:
+        message = (
+            f"cannot parse: {msg}{where}; parsed with Python {version}: if the project uses newer "
+            "syntax, run lumyx-migrate under the project's own Python"
+        )
     return _error(display, "LMX900", message, line=exc.lineno or 1, col=max(exc.offset or 1, 1))
 
 
@@ -198,9 +244,22 @@ def iter_results(
     size = max(1, min(64, len(files) // (jobs * 8) or 1))
     chunks = [[(str(p), d) for p, d in files[i : i + size]] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(opts,)) as pool:
-        futures = [pool.submit(_chunk_worker, chunk) for chunk in chunks]
+        futures = {pool.submit(_chunk_worker, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
-            batch = future.result()
+            try:
+                batch = future.result()
+            except BrokenProcessPool:
+                # A worker died (a crash in native code, the OOM killer): every file it had not
+                # finished is an internal error, reported as such; the run still ends normally.
+                batch = [_worker_died(display) for _, display in futures[future]]
             yield from batch
             if progress:
                 progress(len(batch))
+
+
+def _worker_died(display: str) -> FileResult:
+    message = (
+        "internal error: the worker process handling this file (or one next to it) died; "
+        "run with --jobs 1 to find which file"
+    )
+    return FileResult(display, error=message, internal_error=True)

@@ -12,6 +12,7 @@ import re
 import tokenize
 from bisect import bisect_right
 
+BOM_UTF8 = b"\xef\xbb\xbf"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
@@ -24,7 +25,14 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise DecodeError(str(exc.msg if hasattr(exc, "msg") else exc)) from exc
+        # tokenize's own wording names no line and no remedy; say what is wrong with the file.
+        msg = str(exc.msg)
+        if msg.startswith("unknown encoding"):
+            name = msg.split(":", 1)[1].strip() if ":" in msg else "?"
+            raise DecodeError(f"unknown encoding {name!r} in the coding cookie") from exc
+        if data.startswith(BOM_UTF8):
+            raise DecodeError("starts with a UTF-8 BOM but its coding cookie names another encoding") from exc
+        encoding = "utf-8"  # "invalid or missing encoding declaration": bytes not UTF-8, no cookie
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
@@ -33,7 +41,7 @@ def decode(data: bytes) -> tuple[str, str]:
             f"not valid {encoding} at line {line} (byte {exc.start}); "
             "add a PEP 263 coding cookie or convert the file to UTF-8"
         ) from exc
-    except LookupError as exc:
+    except LookupError as exc:  # pragma: no cover - detect_encoding has looked the codec up
         raise DecodeError(f"unknown encoding {encoding!r} in the coding cookie") from exc
 
 

@@ -225,3 +225,63 @@ def test_literal_pathspecs(repo: Path) -> None:
 )
 def test_parse_status(output: bytes, paths: list[str]) -> None:
     assert parse_status(output) == paths
+
+
+# --- through `apply`: a dirty file is refused, naming it, unless --allow-dirty -----------------
+
+CLIENT = "from openai import OpenAI\n\nclient = OpenAI()\n"
+
+
+def apply_in(root: Path, *args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["apply", "--yes", "-q", "--jobs", "1", *args, "."], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A repository with two committed OpenAI files; `edited.py` then gets a change of the user's."""
+    root = tmp_path / "project"
+    root.mkdir()
+    git(root, "init", "-q")
+    for name in ("committed.py", "edited.py"):
+        (root / name).write_text(CLIENT)
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "initial")
+    (root / "edited.py").write_text(CLIENT + "print('work in progress')\n")
+    (root / "new.py").write_text(CLIENT)
+    return root
+
+
+def test_apply_refuses_a_dirty_tree_and_names_the_files(project: Path) -> None:
+    before = {p.name: p.read_bytes() for p in project.glob("*.py")}
+    code, err = apply_in(project)
+    assert code == 2
+    assert err == (
+        "lumyx-migrate: error: uncommitted changes in edited.py, new.py; commit or stash them so the "
+        "rewrite can be reviewed and undone with git, or pass --allow-dirty\n"
+    )
+    assert {p.name: p.read_bytes() for p in project.glob("*.py")} == before, "nothing may be written"
+
+
+def test_apply_allow_dirty_rewrites_everything(project: Path) -> None:
+    code, err = apply_in(project, "--allow-dirty")
+    assert code == 0, err
+    for name in ("committed.py", "edited.py", "new.py"):
+        assert b"LUMYX_API_KEY" in (project / name).read_bytes(), name
+
+
+def test_apply_on_a_clean_tree_needs_no_flag(project: Path) -> None:
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "the user's work")
+    code, err = apply_in(project)
+    assert code == 0, err
+    assert b"LUMYX_API_KEY" in (project / "edited.py").read_bytes()
