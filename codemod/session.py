@@ -18,6 +18,9 @@ from codemod.report import console
 from codemod.runner import Options, run
 from codemod.types import FileResult
 
+# Codes of a file that could not be processed at all: its error line already names it.
+FILE_ERROR_CODES = frozenset({"LMX900", "LMX901"})
+
 if TYPE_CHECKING:
     from codemod.cli import Run
 
@@ -97,10 +100,11 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
     """The findings no fix covers, as `path:line:col: CODE message` on stderr; their count."""
     from codemod.report.formats import render_text
 
+    # A file that could not be processed was named once already, with its error, by `execute`.
     manual = [
-        FileResult(r.path, tuple(f for f in r.findings if f.fix is None))
+        FileResult(r.path, tuple(f for f in r.findings if f.fix is None and f.code not in FILE_ERROR_CODES))
         for r in outcome.results
-        if any(f.fix is None for f in r.findings)
+        if any(f.fix is None and f.code not in FILE_ERROR_CODES for f in r.findings)
     ]
     count = sum(len(r.findings) for r in manual)
     if run_.quiet:
@@ -129,10 +133,14 @@ def apply(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
         console.write(f"{temp}: removed a temporary file left by an interrupted run\n", sys.stderr)
     changed = outcome.changed
     if changed and not allow_dirty:
-        from codemod.gitstate import dirty_files
+        from codemod.gitstate import GitStateError, dirty_files
 
         targets = [outcome.absolute[r.path] for r in changed]
-        dirty = dirty_files(targets) or set()
+        try:
+            dirty = dirty_files(targets) or set()
+        except GitStateError as exc:
+            console.write(f"lumyx-migrate: error: {exc}\n", sys.stderr)
+            return 2
         refused = sorted(r.path for r in changed if outcome.absolute[r.path].resolve() in {d.resolve() for d in dirty})
         if refused:
             names = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
@@ -154,7 +162,7 @@ def apply(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
             write_atomic(outcome.absolute[result.path], result.new_bytes, expected_digest=result.old_digest)
         except WriteError as exc:
             failed += 1
-            console.write(f"{exc}\n", sys.stderr)
+            console.write(f"{result.path}: {exc.reason}\n", sys.stderr)
     left = print_needs_person(outcome, run_, applied=True)
     if failed or outcome.file_errors or left:
         return 1
@@ -176,7 +184,7 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     else:
         console.write(text, sys.stdout)
     if fmt == "text" and not run_.quiet:
-        console.write(summary(outcome.results, ctx) + "\n", sys.stderr)
+        console.write(summary(outcome.results, ctx, problems=len(outcome.problems)), sys.stderr)
     if outcome.internal_errors:
         return 2
     if outcome.problems or any(r.findings for r in outcome.results):

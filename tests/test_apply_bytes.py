@@ -134,7 +134,7 @@ def test_a_symlink_named_on_the_command_line_is_not_replaced(tmp_path: Path) -> 
     (tmp_path / "alias.py").symlink_to("real.py")
     code, err = apply(tmp_path, "alias.py")
     assert code == 1
-    assert f"{tmp_path / 'alias.py'}: is a symlink; not replaced" in err.splitlines()
+    assert "alias.py: is a symlink; not replaced" in err.splitlines()  # the display path, as every other line
     assert (os.readlink(tmp_path / "alias.py"), real.read_bytes()) == ("real.py", before)
 
 
@@ -171,6 +171,6 @@ def test_a_file_edited_between_scan_and_write_is_not_overwritten(tmp_path: Path,
     monkeypatch.setattr(session, "print_diffs", edit_then_print)
     code, err = apply(tmp_path)
     assert code == 1
-    assert f"{path}: changed on disk since it was read; not overwritten" in err.splitlines()
+    assert "app.py: changed on disk since it was read; not overwritten" in err.splitlines()
     assert path.read_bytes() == edited
     assert b"LUMYX_API_KEY" in other.read_bytes(), "the other file is still written"

@@ -229,10 +229,6 @@ def before_mode(snap: dict[str, object], key: str) -> int:
     return int(entry[2])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session.print_needs_person lists the LMX900/LMX901 finding again after the `path: error` line",
-)
 def test_apply_names_a_bad_file_exactly_once(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(CLIENT)
     (tmp_path / "syntax.py").write_bytes(b"import openai\ndef (:\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from codemod.session import Outcome, _display
 from codemod.types import FileResult, Finding
 
@@ -30,3 +32,52 @@ def test_display_is_relative_under_cwd_and_absolute_elsewhere(tmp_path: Path, mo
     assert _display(here / "pkg" / "a.py") == os.path.join("pkg", "a.py")
     outside = Path("/") / "definitely-elsewhere" / "b.py"
     assert _display(outside) == str(outside)
+
+
+def _cli(args: list[str], cwd: Path) -> tuple[int, str]:
+    import os
+
+    from click.testing import CliRunner
+
+    from codemod.cli import main
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, args)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stderr
+
+
+def test_a_tree_with_only_a_broken_link_has_not_passed(tmp_path: Path) -> None:
+    """A path that could not be scanned is named, counted, and never summed up as a pass."""
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    (tmp_path / "gone.py").symlink_to(tmp_path / "missing.py")
+    code, err = _cli(["check", "--jobs", "1", "."], tmp_path)
+    assert code == 1
+    assert err.splitlines() == [
+        "gone.py: broken symlink",
+        "Scanned 1 file; 0 files with pending changes.",
+        "1 path could not be scanned (listed above).",
+    ]
+
+
+def test_git_that_cannot_tell_what_is_dirty_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E.g. git's "dubious ownership": no traceback, nothing written, exit 2."""
+    from codemod import gitstate
+
+    def refuse(paths: object) -> set[Path]:
+        raise gitstate.GitStateError("git status failed: detected dubious ownership in repository")
+
+    monkeypatch.setattr(gitstate, "dirty_files", refuse)
+    source = "from openai import OpenAI\nclient = OpenAI()\n"
+    (tmp_path / "app.py").write_text(source)
+    code, err = _cli(["apply", "--yes", "--jobs", "1", "."], tmp_path)
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "lumyx-migrate: error: git status failed: detected dubious ownership in repository"
+    )
+    assert (tmp_path / "app.py").read_text() == source

@@ -107,8 +107,11 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     return renderers[fmt]()
 
 
-def summary(results: Sequence[FileResult], ctx: ReportContext) -> str:
-    """The human summary for stderr: files, pending changes, findings per code, fixes, errors."""
+def summary(results: Sequence[FileResult], ctx: ReportContext, *, problems: int = 0) -> str:
+    """The human summary for stderr: files, pending changes, findings per code, fixes, errors.
+
+    `problems` counts paths discovery could not take (broken links, unreadable folders): they
+    were never scanned, so a run with any cannot say that all checks passed."""
     del ctx  # the summary reads nothing from it today; kept for a stable signature
     skipped = sum(1 for r in results if r.skipped is not None)
     # `check` computes no new text: there a file with a fixable finding is a pending change
@@ -133,8 +136,10 @@ def summary(results: Sequence[FileResult], ctx: ReportContext) -> str:
                 f"{FIX_MARKER} {n_fixable} fixable: run `lumyx-migrate apply` to fix "
                 f"{'it' if n_fixable == 1 else 'them'}."
             )
-    else:
+    elif not errors and not problems:
         lines.append("All checks passed!")
+    if problems:
+        lines.append(f"{plural(problems, 'path')} could not be scanned (listed above).")
     if errors:
         lines.append(
             f"{plural(errors, 'file')} could not be read or parsed (LMX900/LMX901); "
