@@ -14,6 +14,11 @@ ARGS = f"    {KEY},\n    {BASE},\n"  # the exploded arguments at module level
 
 REWRITES = [
     pytest.param(
+        'from openai import OpenAI\na = OpenAI()\nb = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n',
+        f"import os\n\nfrom openai import OpenAI\na = OpenAI(\n{ARGS})\nb = OpenAI(\n{ARGS})\n",
+        id="os read without import os: replaced on the first run, with the import (found by fuzzing)",
+    ),
+    pytest.param(
         "import os\nfrom openai import OpenAI\nclient = OpenAI()\n",
         f"import os\nfrom openai import OpenAI\nclient = OpenAI(\n{ARGS})\n",
         id="plain from-import at module level",

@@ -482,6 +482,11 @@ class Resolver:
         if scope.self_name is not None and node.id == scope.self_name and scope.class_scope:
             return SelfVal(scope.class_scope)
         binding = self.lookup(node.id, scope, pos_of(node))
+        if binding is None and node.id == "os":
+            # `os.environ[...]` with `os` never bound here (imported below, or forgotten): the
+            # module is what it can only mean, and what it is once a fix adds `import os`, so
+            # that the first run already sees what the second would.
+            return QName("os")
         return self.binding_value(binding)
 
     def binding_value(self, binding: Binding | None) -> Value:
