@@ -46,3 +46,12 @@ def findings(source: str, rules: Rules | None = None) -> list[Finding]:
 def codes(source: str, rules: Rules | None = None) -> list[str]:
     """The codes found, in position order; fixable ones marked with a trailing '*'."""
     return [f.code + ("*" if f.fix else "") for f in findings(source, rules)]
+
+
+# The smallest client to migrate, and exactly what the tool makes of it.
+CLIENT = "from openai import OpenAI\n\nclient = OpenAI()\n"
+MIGRATED = (
+    "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(\n"
+    '    api_key=os.environ["LUMYX_API_KEY"],\n'
+    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n)\n'
+)

@@ -13,16 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import CLIENT, MIGRATED
 
 from codemod.cli import main
 
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"
-CLIENT = "from openai import OpenAI\n\nclient = OpenAI()\n"
-MIGRATED = (
-    "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(\n"
-    '    api_key=os.environ["LUMYX_API_KEY"],\n'
-    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n)\n'
-)
 NEWER_SYNTAX = f"; parsed with Python {PY}: if the project uses newer syntax, run lumyx-migrate under the project's own Python"
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import default_rules
+from support import CLIENT, MIGRATED, default_rules
 
 import codemod.analysis
 import codemod.rewrite
@@ -19,12 +19,6 @@ from codemod.types import FileResult
 from codemod.writer import digest
 
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"
-CLIENT = "from openai import OpenAI\n\nclient = OpenAI()\n"
-MIGRATED = (
-    "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(\n"
-    '    api_key=os.environ["LUMYX_API_KEY"],\n'
-    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n)\n'
-)
 EMBED = 'client.embeddings.create(model="text-embedding-3-small", input="x")\n'
 
 
