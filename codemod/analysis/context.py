@@ -7,7 +7,6 @@ from the rules and the file's own style (quotes, line endings, the name `os` is 
 from __future__ import annotations
 
 import ast
-import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,9 +26,6 @@ from codemod.analysis.scope import (
 from codemod.rules import Rules
 from codemod.source import LineIndex, newline_of
 from codemod.types import Edit, EditKind, Finding, Fix
-
-# A string prefix holding f or t (`f"`, `rf'`, `Tr"`...): where f- and t-strings can start.
-_FSTRING_PREFIX = re.compile(r"""(?<![\w])[rRbB]?[fFtT][rRbB]?["']""")
 
 if TYPE_CHECKING:
     from codemod.analysis.suppress import Suppressions
@@ -155,28 +151,19 @@ class Context:
 
     @cached_property
     def quote(self) -> str:
-        """The quote the file mostly uses for strings (docstrings not counted).
-
-        One walk, stopped after 200 strings or 20,000 nodes: a sample decides, so a 5 MB module
-        of code with few strings costs no more than a small one."""
+        """The quote the file mostly uses for strings (docstrings not counted), from a sample of
+        the literals the scope pass met on its way (no walk of its own)."""
         single = double = 0
-        prose: set[int] = set()  # bare string statements (docstrings): seen before their string
-        for seen, node in enumerate(ast.walk(self.tree)):
-            if seen >= 20_000 or single + double >= 200:
+        for node in self.resolver.strings:
+            if not hasattr(node, "lineno"):
+                continue
+            head = self.source(node)[:4].lstrip("rRbBuUfF")
+            if head.startswith("'"):
+                single += 1
+            elif head.startswith('"'):
+                double += 1
+            if single + double >= 200:
                 break
-            if isinstance(node, ast.Expr):
-                prose.add(id(node.value))
-            elif (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in prose
-                and hasattr(node, "lineno")
-            ):
-                head = self.source(node)[:4].lstrip("rRbBuUfF")
-                if head.startswith("'"):
-                    single += 1
-                elif head.startswith('"'):
-                    double += 1
         return "'" if single > double else '"'
 
     def literal(self, value: str) -> str:
@@ -211,10 +198,7 @@ class Context:
 
     @cached_property
     def _fstring_spans(self) -> list[tuple[int, int]]:
-        if not _FSTRING_PREFIX.search(self.text):
-            return []  # no f- or t-string anywhere: spare a walk of the whole module
-        kinds = ("JoinedStr", "TemplateStr")
-        return [self.span(n) for n in ast.walk(self.tree) if type(n).__name__ in kinds]
+        return [self.span(n) for n in self.resolver.fstrings]  # met by the scope pass
 
     def only_spread(self, name: str, binding: Binding) -> bool:
         """Is every read of the variable `binding` binds a `**name` spread (no mutation, no alias)?"""

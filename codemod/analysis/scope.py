@@ -172,6 +172,9 @@ class _Collector:
         self.scope_of: dict[int, Scope] = {id(tree): self.module}
         self.exports = exports or {}
         self.shadowed: set[int] = set()  # Name nodes that mean a lambda parameter or comprehension variable
+        # Seen on the way, so that nobody walks the module again for them:
+        self.fstrings: list[ast.AST] = []  # f- and t-strings
+        self.strings: list[ast.Constant] = []  # str literals in code (not docstrings)
 
     def run(self, tree: ast.Module) -> Scope:
         self._body(tree.body, self.module, fallback=False)
@@ -272,6 +275,8 @@ class _Collector:
                     scope.bind(target.id, Binding(pos_of(target), "other", fallback=fallback))
                 else:
                     self._expr(target, scope)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            pass  # a docstring or bare literal: prose, binds nothing
         elif isinstance(node, ast.Match):
             self._expr(node.subject, scope)
             for case in node.cases:
@@ -335,7 +340,12 @@ class _Collector:
     def _expr(self, node: ast.expr, scope: Scope) -> None:
         """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
         for sub in ast.walk(node):
-            if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+            if isinstance(sub, ast.Constant):
+                if isinstance(sub.value, str):
+                    self.strings.append(sub)
+            elif isinstance(sub, ast.JoinedStr) or type(sub).__name__ == "TemplateStr":
+                self.fstrings.append(sub)
+            elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                 scope.bind(sub.target.id, Binding(end_of(sub), "assign", value=sub.value))
             elif isinstance(sub, ast.Lambda):
                 a = sub.args
@@ -378,6 +388,8 @@ class Resolver:
         self.module = collector.run(tree)
         self.scope_of = collector.scope_of
         self.shadowed = collector.shadowed
+        self.fstrings = collector.fstrings
+        self.strings = collector.strings
         self.rules = rules
         self._active: set[int] = set()
 
