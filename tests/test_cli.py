@@ -245,3 +245,38 @@ def test_pre_commit_hooks_call_real_commands() -> None:
     assert "entry: lumyx-migrate apply --yes --allow-dirty\n" in hooks
     out = CliRunner().invoke(main, ["apply", "--help"]).output
     assert "--yes" in out and "--allow-dirty" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "written"),
+    [
+        pytest.param(b"y\n", True, id="terminal, yes: rewritten"),
+        pytest.param(b"\n", False, id="terminal, just Enter: nothing written"),
+        pytest.param(b"no\n", False, id="terminal, no: nothing written"),
+    ],
+)
+def test_apply_asks_once_on_a_terminal(tmp_path: Path, answer: bytes, written: bool) -> None:
+    """With a terminal on stdin, `apply` shows the diff, asks once, and writes only on yes."""
+    app = tmp_path / "app.py"
+    app.write_text(CLIENT)
+    leader, follower = os.openpty()
+    try:
+        os.write(leader, answer)
+        result = subprocess.run(
+            [sys.executable, "-m", "codemod", "apply", "--allow-dirty", "--jobs", "1", "."],
+            cwd=tmp_path,
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.stderr.count("Rewrite 1 file? [y/N]") == 1, result.stderr
+    assert result.stdout.startswith("--- a/app.py\n+++ b/app.py\n"), "the diff comes before the question"
+    assert ("LUMYX_API_KEY" in app.read_text()) is written
+    assert result.returncode == (0 if written else 1)
+    if not written:
+        assert "Nothing written." in result.stderr
