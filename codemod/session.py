@@ -116,8 +116,11 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
     if count:
         console.write(render_text(manual), sys.stderr)
         lines.append(f"{count} finding{'s' if count != 1 else ''} need{'s' if count == 1 else ''} a person (listed above; `lumyx-migrate explain CODE` says why).")
-    else:
+    elif not outcome.file_errors:
         lines.append("Nothing needs a person.")
+    if outcome.file_errors:
+        n = outcome.file_errors
+        lines.append(f"{n} file{'s' if n != 1 else ''} could not be processed and {'was' if n == 1 else 'were'} left as {'it was' if n == 1 else 'they were'} (listed above).")
     console.write("\n".join(lines) + "\n", sys.stderr, style="bold", color=color)
     return count
 

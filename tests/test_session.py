@@ -81,3 +81,14 @@ def test_git_that_cannot_tell_what_is_dirty_is_one_line_and_exit_2(
         "lumyx-migrate: error: git status failed: detected dubious ownership in repository"
     )
     assert (tmp_path / "app.py").read_text() == source
+
+
+def test_apply_never_says_nothing_needs_a_person_when_a_file_failed(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("from openai import OpenAI\nclient = OpenAI()\n")
+    (tmp_path / "syntax.py").write_bytes(b"import openai\ndef (:\n")
+    code, err = _cli(["apply", "--yes", "--allow-dirty", "--jobs", "1", "."], tmp_path)
+    assert code == 1
+    assert err.splitlines()[-2:] == [
+        "1 file rewritten.",
+        "1 file could not be processed and was left as it was (listed above).",
+    ]
