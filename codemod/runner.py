@@ -91,10 +91,10 @@ def _rewrite(result: FileResult, text: str, data: bytes, findings: list[Finding]
         # The file parsed with `ast`, so libcst failing on one of its calls is a limit of libcst
         # (e.g. thousands of implicitly concatenated strings, or CSTLogicError on t-strings):
         # the file cannot be rewritten, like one that does not parse. Anything else is our bug.
-        if not _from_libcst(exc):
+        cause = _libcst_cause(exc)
+        if cause is None:
             raise
-        cause = type(_libcst_cause(exc)).__name__
-        message = f"cannot rewrite: libcst ({cause}) cannot handle code that Python parses; left as it is"
+        message = f"cannot rewrite: libcst ({type(cause).__name__}) cannot handle code that Python parses; left as it is"
         return _error(result.path, "LMX900", message, findings=findings)
     if new_text == text:
         return result
@@ -126,18 +126,14 @@ def _rewrite(result: FileResult, text: str, data: bytes, findings: list[Finding]
     )
 
 
-def _libcst_cause(exc: BaseException) -> BaseException:
-    """The libcst exception behind `exc` (itself, or the one it was raised from)."""
+def _libcst_cause(exc: BaseException) -> BaseException | None:
+    """The libcst exception behind `exc` (itself, or one it was raised from), or None."""
     seen: BaseException | None = exc
     while seen is not None:
         if type(seen).__module__.split(".")[0] == "libcst":
             return seen
         seen = seen.__cause__
-    return exc
-
-
-def _from_libcst(exc: BaseException) -> bool:
-    return type(_libcst_cause(exc)).__module__.split(".")[0] == "libcst"
+    return None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -18,9 +18,6 @@ from codemod.report import console
 from codemod.runner import Options, run
 from codemod.types import FileResult
 
-# Codes of a file that could not be processed at all: its error line already names it.
-FILE_ERROR_CODES = frozenset({"LMX900", "LMX901"})
-
 if TYPE_CHECKING:
     from codemod.cli import Run
 
@@ -100,12 +97,10 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
     """The findings no fix covers, as `path:line:col: CODE message` on stderr; their count."""
     from codemod.report.formats import render_text
 
-    # A file that could not be processed was named once already, with its error, by `execute`.
-    manual = [
-        FileResult(r.path, tuple(f for f in r.findings if f.fix is None and f.code not in FILE_ERROR_CODES))
-        for r in outcome.results
-        if any(f.fix is None and f.code not in FILE_ERROR_CODES for f in r.findings)
-    ]
+    # A file that could not be processed was named once already, with its error, by `execute`:
+    # the finding that carries that error is not listed again.
+    needs = [(r, tuple(f for f in r.findings if f.fix is None and f.message != r.error)) for r in outcome.results]
+    manual = [FileResult(r.path, found) for r, found in needs if found]
     count = sum(len(r.findings) for r in manual)
     if run_.quiet:
         return count

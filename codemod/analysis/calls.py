@@ -126,8 +126,7 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
         literal = _bound(ctx, value, scope)
         if name == "messages":
             _roles(ctx, literal)
-        elif name == "stop" and _sequence_length(literal) > chat.max_stop:
-            count = _sequence_length(literal)
+        elif name == "stop" and (count := _sequence_length(literal)) > chat.max_stop:
             ctx.add("LMX304", f"{count} stop sequences; {provider} accepts at most {chat.max_stop}", value)
         elif name == "temperature" and isinstance(literal, ast.Constant | ast.UnaryOp):
             number = _number(literal)

@@ -87,22 +87,23 @@ def progress_bar(
 
     started = monotonic()
     done = 0
-    bar: list[Any] = []  # [Progress, task id] once shown
+    bar: Any = None  # the rich Progress, once shown
+    task: Any = None
 
     def advance(n: int) -> None:
-        nonlocal done
+        nonlocal done, bar, task
         done += n
-        if not bar:
+        if bar is None:
             if monotonic() - started < delay:
                 return
-            bar.extend(_start_bar(total, label))
-        bar[0].update(bar[1], completed=done)
+            bar, task = _start_bar(total, label)
+        bar.update(task, completed=done)
 
     try:
         yield advance
     finally:
-        if bar:
-            bar[0].stop()
+        if bar is not None:
+            bar.stop()
 
 
 def _start_bar(total: int, label: str) -> tuple[Any, Any]:
