@@ -340,7 +340,7 @@ class LumyxStandin:
     _ids: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        handler = type("Handler", (_Handler,), {"standin": self})
+        handler = type("Handler", (self._handler_class(),), {"standin": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self.port: int = self._server.server_address[1]
@@ -353,6 +353,10 @@ class LumyxStandin:
         )
         self._thread.start()
         self._closed = False
+
+    def _handler_class(self) -> type[_Handler]:
+        """The request handler; the OpenAI stand-in answers more endpoints."""
+        return _Handler
 
     # -- recording --------------------------------------------------------------------------
 
