@@ -12,9 +12,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from codemod import codes, source
+from codemod.prefilter import Prefilter
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
@@ -32,6 +34,11 @@ class Options:
     line_length: int = 88
     include_generated: bool = False
 
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """Built from the rules once per process, not once per file."""
+        return Prefilter.from_rules(self.rules)
+
 
 def process_file(path: Path, display: str, opts: Options) -> FileResult:
     """Everything about one file, never raising: errors come back inside the result."""
@@ -47,7 +54,7 @@ def _process(path: Path, display: str, opts: Options) -> FileResult:
         data = path.read_bytes()
     except OSError as exc:
         return _error(display, "LMX901", f"cannot read file: {exc.strerror or exc}")
-    if not opts.rules.triggered(data):
+    if not opts.prefilter.matches(data):
         return FileResult(display)
     if b"\0" in data:
         return _error(display, "LMX901", "file contains NUL bytes (binary content?); not Python source")
