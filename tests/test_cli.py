@@ -154,7 +154,7 @@ def test_rules_error_is_reported_before_reading_files(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"lumyx-migrate: error: {bad}: provider.nmae: unknown key "
-        "(known: api_key_env, base_url, base_url_env, docs_url, key_prefix, models, name)"
+        "(known: api_key_env, base_url, base_url_env, key_prefix, models, name)"
     )
 
 
