@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codemod import codes, source
+from codemod.rewrite import DEFAULT_LINE_LENGTH
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
@@ -29,7 +30,7 @@ class Options:
     fix: bool = False  # compute the rewritten text (diff/apply), not only findings (check)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    line_length: int = 88
+    line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
 
 

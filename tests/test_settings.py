@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod.config import ConfigError, Settings, find_pyproject, load_settings
+from codemod.settings import ConfigError, Settings, find_pyproject, load_settings
 
 
 def project(tmp_path: Path, text: str) -> Path:
