@@ -17,6 +17,7 @@ from pathlib import Path
 
 from codemod import codes, source
 from codemod.prefilter import Prefilter
+from codemod.rewrite import DEFAULT_LINE_LENGTH
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
@@ -31,7 +32,7 @@ class Options:
     fix: bool = False  # compute the rewritten text (diff/apply), not only findings (check)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    line_length: int = 88
+    line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
 
     @cached_property

@@ -200,7 +200,7 @@ def test_readme_code_table_is_the_registry() -> None:
 
 
 def test_readme_pyproject_example_is_accepted(tmp_path: Path) -> None:
-    from codemod.config import load_settings
+    from codemod.settings import load_settings
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```toml\n(\[tool\.lumyx-migrate\]\n.*?)```", readme, re.S)

@@ -11,10 +11,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, Literal
+
+ColorMode = Literal["auto", "always", "never"]
+COLOR_MODES: tuple[ColorMode, ...] = ("auto", "always", "never")  # `--color`'s choices
 
 
-def use_color(mode: str, stream: IO[str]) -> bool:
+def use_color(mode: ColorMode, stream: IO[str]) -> bool:
     if mode == "always":
         return True
     if mode == "never" or os.environ.get("NO_COLOR"):
