@@ -1,4 +1,4 @@
-"""Calls into the API (LMX301-305, LMX401): what is sent where, and whether Lumyx serves it.
+"""Calls into the API (LMX301-305): what is sent where, and whether Lumyx serves it.
 
 Each call is classified by what its function resolves to: a client constructor, a resource
 method under a client (`client.chat.completions.create`), the SDK module's own client
@@ -11,10 +11,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from codemod.analysis import models
-from codemod.analysis.clients import client_state
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.scope import ClientVal, DictVal, QName, ResourceVal, Scope
+from codemod.analysis.detectors import models
+from codemod.analysis.detectors.clients import client_state
+from codemod.analysis.values import ClientVal, DictVal, QName, ResourceVal
+
+CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305")
 
 
 @dataclass
