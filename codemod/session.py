@@ -213,11 +213,14 @@ def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-pro
 
 
 def print_diffs(outcome: Outcome, run_: Run) -> None:
-    from codemod.report.diff import unified_diff
+    from codemod.report.diff import unified_diff, unified_diff_bytes
 
     color = console.use_color(run_.color, sys.stdout)
     for result in outcome.changed:
-        console.write_diff(unified_diff(result), sys.stdout, color=color)
+        if color:
+            console.write_diff(unified_diff(result), sys.stdout, color=color)
+        else:  # byte for byte, so that `git apply` reproduces what `apply` writes
+            console.write_diff_bytes(unified_diff_bytes(result), sys.stdout)
 
 
 def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) -> int:

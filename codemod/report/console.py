@@ -70,6 +70,21 @@ def write_diff(diff: str, stream: IO[str], *, color: bool) -> None:
         console.print(Text(line, style=style))
 
 
+def write_diff_bytes(diff: bytes, stream: IO[str]) -> None:
+    """A plain diff as the bytes it is made of (file encoding, BOM, CRs), so `git apply` gets
+    them back; through the text layer only for a stream without one (e.g. io.StringIO)."""
+    if not diff:
+        return
+    stream.flush()  # whatever was written as text goes first
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(diff.decode("utf-8", "surrogateescape"))
+        stream.flush()
+        return
+    buffer.write(diff)
+    buffer.flush()
+
+
 def show_progress(quiet: bool, stream: IO[str] = sys.stderr) -> bool:
     return not quiet and not os.environ.get("CI") and _isatty(stream)
 
