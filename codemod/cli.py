@@ -199,10 +199,10 @@ def _project_rules(rules_path: Path | None) -> Rules:
 def explain(code: str) -> None:
     """Show the documentation of one finding code."""
     try:
-        text = codes.doc_markdown(code.upper())
+        codes.get(code)
     except KeyError:
         _fail(f"unknown code {code!r}; `lumyx-migrate rules` lists them all")
-    click.echo(text.rstrip("\n"))
+    click.echo(codes.render_page(code, _project_rules(None)).rstrip("\n"))
 
 
 @main.command()

@@ -99,7 +99,7 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
         "text": lambda: (render_statistics if ctx.statistics else render_text)(results),
         "json": lambda: render_json(results, ctx),
         "github": lambda: render_github(results, ctx.root),
-        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version),
+        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version, ctx.rules),
         "junit": lambda: render_junit(results),
     }
     if fmt not in renderers:
