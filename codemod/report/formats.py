@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from codemod import codes
+from codemod.report import FORMATS
 from codemod.report.common import (
     ReportContext,
     ordered_findings,
@@ -26,8 +27,6 @@ from codemod.report.sarif import render_sarif
 from codemod.types import FileResult, Finding
 
 __all__ = ["FORMATS", "ReportContext", "render", "summary"]
-
-FORMATS = ("text", "json", "github", "sarif", "junit")
 
 FIX_MARKER = "[*]"
 
