@@ -127,9 +127,13 @@ def rules(rules_path: Path | None) -> int:
 def explain(code: str) -> int:
     """Show the documentation of one finding code."""
     try:
-        text = codes.doc_markdown(code.upper())
+        codes.get(code)
     except KeyError:
         return error(f"unknown code {code!r}; `lumyx-migrate rules` lists them all")
+    try:
+        text = codes.render_page(code.upper(), project_rules(None))
+    except (RulesError, ConfigError) as exc:
+        return error(str(exc))
     console.write(text.rstrip("\n") + "\n", sys.stdout)
     return 0
 
@@ -310,7 +314,7 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     from codemod.report.formats import ReportContext, render, summary
 
     root = Path.cwd()
-    ctx = ReportContext(root=root, tool_version=__version__, statistics=statistics)
+    ctx = ReportContext(root=root, tool_version=__version__, statistics=statistics, rules=run_.rules)
     text = render(fmt, outcome.results, ctx)
     if output is not None:
         try:

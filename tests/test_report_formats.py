@@ -388,3 +388,19 @@ def test_text_summary_of_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyP
     code, out, err = cli(["check", "."], tmp_path, monkeypatch)
     assert (code, out) == (0, "")
     assert err.startswith("Scanned 1 file; 0 files with pending changes.\nAll checks passed!\n")
+
+
+def test_the_format_list_is_one_cheap_constant() -> None:
+    """`codemod.report.FORMATS` is the list the renderers and the command line share; importing
+    it loads no renderer."""
+    import subprocess
+    import sys
+
+    from codemod import report
+    from codemod.report import formats
+
+    assert formats.FORMATS is report.FORMATS == ("text", "json", "github", "sarif", "junit")
+    probe = "import sys, codemod.report; print(sorted(m for m in sys.modules if m.startswith('codemod')))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout == "['codemod', 'codemod.report']\n"
+

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from codemod import codes
+from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
 
@@ -16,11 +17,14 @@ class ReportContext:
     """What a report needs besides the results.
 
     `root` is the repository root: SARIF and JSON give paths relative to it where possible.
+    `rules` are the run's rules, whose facts the code documentation (SARIF help) states;
+    None means the default rules.
     """
 
     root: Path
     tool_version: str
     statistics: bool = False
+    rules: Rules | None = None
 
 
 def finding_key(f: Finding) -> tuple[int, int, int, int, str, str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from codemod import codes
+from codemod.report import FORMATS
 from codemod.report.common import (
     ReportContext,
     ordered_findings,
@@ -26,8 +27,6 @@ from codemod.report.sarif import render_sarif
 from codemod.types import FileResult, Finding
 
 __all__ = ["FORMATS", "ReportContext", "render", "summary"]
-
-FORMATS = ("text", "json", "github", "sarif", "junit")
 
 FIX_MARKER = "[*]"
 
@@ -99,7 +98,7 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
         "text": lambda: (render_statistics if ctx.statistics else render_text)(results),
         "json": lambda: render_json(results, ctx),
         "github": lambda: render_github(results, ctx.root),
-        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version),
+        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version, ctx.rules),
         "junit": lambda: render_junit(results),
     }
     if fmt not in renderers:
