@@ -324,7 +324,7 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     else:
         console.write(text, sys.stdout)
     if fmt == "text" and not run_.quiet:
-        console.write(summary(outcome.results, ctx, problems=len(outcome.problems)), sys.stderr)
+        console.write(summary(outcome.results, problems=len(outcome.problems)), sys.stderr)
     if outcome.internal_errors:
         return EXIT_ERROR
     if outcome.problems or any(r.findings for r in outcome.results):

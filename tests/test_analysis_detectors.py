@@ -92,6 +92,17 @@ def test_declared_codes_and_the_runner_codes_are_every_documented_code() -> None
     assert not declared & RUNNER_CODES
 
 
+def test_the_index_names_the_modules_that_declare_each_code() -> None:
+    """`emitted_by` in codes/index.toml is what the detectors declare, not a second opinion."""
+    declared: dict[str, set[str]] = {code: set() for code in codes.CODES}
+    for module in DETECTORS:
+        for code in module.CODES:
+            declared[code].add(module.__name__)
+    for code in RUNNER_CODES:
+        declared[code].add("codemod.runner")
+    assert {code: set(info.emitted_by) for code, info in codes.CODES.items()} == declared
+
+
 # --- dynamically: who created each finding ------------------------------------------------------
 
 

@@ -132,7 +132,7 @@ def test_doc_page_exact_header() -> None:
     doc = codes.doc_markdown("LMX101")
     assert doc.startswith(
         "# LMX101 (client-not-migrated)\n\n"
-        "OpenAI client not pointed at Lumyx.\n\n"
+        "OpenAI client not pointed at Lumyx AI.\n\n"
         "Fix is always available.\n\n"
         "## What it does\n"
     )

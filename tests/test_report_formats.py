@@ -185,7 +185,7 @@ def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
             new_text=source.replace(SECRET, "x"),
         )
     ]
-    out = render(fmt, results, ctx(root)) + summary(results, ctx(root))
+    out = render(fmt, results, ctx(root)) + summary(results)
     assert SECRET not in out
     assert "SOURCE-TEXT-MARKER" not in out
 
@@ -253,7 +253,7 @@ def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
     ],
 )
 def test_summary(root: Path, results: list[FileResult], expected: str) -> None:
-    assert summary(results, ctx(root)) == expected
+    assert summary(results) == expected
 
 
 # --- through the command line: --output, --statistics, secrets ---------------------------------

@@ -56,8 +56,8 @@ def test_every_code_listed_with_its_fix_marker() -> None:
         for info in codes.CODES.values()
     ]
     assert block(render_rules(load_rules()), "Finding codes:") == expected
-    assert "  LMX101  fix   OpenAI client not pointed at Lumyx" in expected  # the expression is right
-    assert "  LMX302        chat parameter Lumyx does not serve" in expected
+    assert "  LMX101  fix   OpenAI client not pointed at Lumyx AI" in expected  # the expression is right
+    assert "  LMX302        chat parameter Lumyx AI does not serve" in expected
     assert "  LMX304        more than 4 stop sequences" in expected  # the summary's fact filled
 
 

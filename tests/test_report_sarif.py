@@ -84,7 +84,7 @@ def test_driver_and_rules(root: Path) -> None:
     assert rule == {
         "id": "LMX101",
         "name": "client-not-migrated",
-        "shortDescription": {"text": "OpenAI client not pointed at Lumyx"},
+        "shortDescription": {"text": "OpenAI client not pointed at Lumyx AI"},
         "fullDescription": {"text": codes.page("LMX101").what},
         "help": {
             "text": rule["help"]["text"],

@@ -106,12 +106,11 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     return renderers[fmt]()
 
 
-def summary(results: Sequence[FileResult], ctx: ReportContext, *, problems: int = 0) -> str:
+def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
     """The human summary for stderr: files, pending changes, findings per code, fixes, errors.
 
     `problems` counts paths discovery could not take (broken links, unreadable folders): they
     were never scanned, so a run with any cannot say that all checks passed."""
-    del ctx  # the summary reads nothing from it today; kept for a stable signature
     skipped = sum(1 for r in results if r.skipped is not None)
     # `check` computes no new text: there a file with a fixable finding is a pending change
     changed = sum(1 for r in results if r.changed or any(f.fixable for f in r.findings))
