@@ -128,6 +128,10 @@ def _snippets() -> Iterator[tuple[str, str]]:
     """(where, source) for every fixture module and every string of the analysis tests that is a
     Python module (before/after tables, finding tables), and `EXTRA`."""
     yield "EXTRA", EXTRA
+    rules = default_rules()
+    for code, info in codes.CODES.items():  # every page's Example, after the preamble it names
+        if "codemod.runner" not in info.emitted_by:
+            yield f"page {code}", codes.preamble(info.preamble, rules) + codes.page(code, rules).example + "\n"
     for path in sorted(FIXTURES.glob("*/before/**/*.py")):
         yield str(path.relative_to(FIXTURES)), path.read_text("utf-8")
     for path in sorted([*TESTS.glob("test_detector_*.py"), *TESTS.glob("test_analysis_*.py")]):

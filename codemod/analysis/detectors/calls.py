@@ -17,7 +17,7 @@ from codemod.analysis.detectors import models
 from codemod.analysis.detectors.clients import client_state
 from codemod.analysis.values import ClientVal, DictVal, QName, ResourceVal
 
-CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305")
+CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306")
 
 
 @dataclass
@@ -127,7 +127,9 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
             ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
             continue
         literal = _bound(ctx, value, scope)
-        if name == "messages":
+        if name == "extra_body":
+            _extra_body(ctx, literal)
+        elif name == "messages":
             _roles(ctx, literal)
         elif name == "stop" and (count := _sequence_length(literal)) > chat.max_stop:
             ctx.add("LMX304", f"{count} stop sequences; {provider} accepts at most {chat.max_stop}", value)
@@ -140,6 +142,18 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
                     f"{chat.temperature_min:g}..{chat.temperature_max:g}",
                     value,
                 )
+
+
+def _extra_body(ctx: Context, value: ast.expr) -> None:
+    """`extra_body` keys are sent as body fields as they are: served only when they are chat
+    parameters the provider serves."""
+    if not isinstance(value, ast.Dict):
+        return
+    chat = ctx.rules.chat
+    for key in value.keys:
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value not in chat.params:
+            message = f"`{key.value}` in `extra_body` is sent as a chat parameter {ctx.rules.provider.name} does not serve"
+            ctx.add("LMX306", message, key)
 
 
 def _bound(ctx: Context, value: ast.expr, scope: Scope) -> ast.expr:
