@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -133,3 +136,100 @@ def test_rewritten_module_without_markers_is_refused() -> None:
     book = notebook.parse(nb_text(code(CLIENT)))
     with pytest.raises(NotebookError):
         book.rebuild("x = 1\n")
+
+
+# -- through the CLI: discovery, positions by cell, apply, bad notebooks --------------------------
+
+LUMYX_CELL = [
+    "import os\n",
+    "\n",
+    "%pip install openai\n",
+    "from openai import OpenAI\n",
+    "client = OpenAI(\n",
+    '    api_key=os.environ["LUMYX_API_KEY"],\n',
+    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n',
+    ")",
+]
+CHAT = ["r = client.chat.completions.create(\n", '    model="gpt-4o", messages=[]\n', ")"]
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def project(tmp_path: Path, name: str = "demo.ipynb", *cells: dict[str, Any]) -> Path:
+    raw = nb_text(markdown(["# Demo"]), *cells) if cells else nb_text(
+        markdown(["# Demo"]),
+        code(["%pip install openai\n", "from openai import OpenAI\n", "client = OpenAI()"], outputs=[OUTPUT]),
+        code(CHAT),
+    )
+    path = tmp_path / name
+    path.write_text(raw, encoding="utf-8", newline="")
+    return path
+
+
+def test_check_reports_notebook_findings_by_cell(tmp_path: Path) -> None:
+    project(tmp_path)
+    result = cli(tmp_path, "check", "--format", "text", "demo.ipynb")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "demo.ipynb:cell 2:3:10: LMX101 [*] OpenAI client `OpenAI` is not pointed at Lumyx AI",
+        "demo.ipynb:cell 3:2:11: LMX201 [*] OpenAI model 'gpt-4o' is served on Lumyx AI as 'nova_1_1'",
+    ]
+    as_json = json.loads(cli(tmp_path, "check", "--format", "json", ".").stdout)
+    assert [(f["cell"], f["location"]["row"]) for f in as_json] == [(2, 3), (3, 2)]
+
+
+def test_apply_rewrites_only_the_sources_and_is_idempotent(tmp_path: Path) -> None:
+    path = project(tmp_path)
+    before = path.read_text(encoding="utf-8")
+    result = cli(tmp_path, "apply", "--yes", "--allow-dirty", ".")
+    assert result.returncode == 0, result.stderr
+    after = path.read_text(encoding="utf-8")
+    data = json.loads(after)
+    assert data["cells"][1]["source"] == LUMYX_CELL
+    assert data["cells"][2]["source"][1] == '    model="nova_1_1", messages=[]\n'
+    old = json.loads(before)
+    for key in ("metadata", "nbformat", "nbformat_minor"):
+        assert data[key] == old[key]
+    assert data["cells"][1]["outputs"] == [OUTPUT]
+    # Everything outside the two sources is byte for byte what it was.
+    assert _outside_sources(after) == _outside_sources(before)
+    nbformat.validate(nbformat.reads(after, as_version=4))
+    assert cli(tmp_path, "diff", "--exit-code", ".").returncode == 0, "a second run changes nothing"
+    assert path.read_text(encoding="utf-8") == after
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param('{"cells": [ "openai"', "cannot read notebook: not valid JSON", id="broken JSON"),
+        pytest.param('{"cells": [], "nbformat": 3, "x": "openai"}', "nbformat 3 notebooks are not supported", id="old nbformat"),
+        pytest.param(nb_text(code(["from openai import OpenAI\n", "def f(:\n"])), "cannot parse", id="unparsable cell"),
+    ],
+)
+def test_bad_notebooks_are_reported_and_left_byte_for_byte(tmp_path: Path, raw: str, message: str) -> None:
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(raw.encode())
+    for command in (["check", "."], ["apply", "--yes", "--allow-dirty", "."]):
+        result = cli(tmp_path, *command)
+        assert result.returncode == 1
+        assert message in result.stderr + result.stdout
+        assert path.read_bytes() == raw.encode()
+
+
+def test_notebook_without_openai_is_untouched(tmp_path: Path) -> None:
+    path = project(tmp_path, "plain.ipynb", code(["import json\n", "print(json.dumps({}))"]))
+    raw = path.read_bytes()
+    result = cli(tmp_path, "apply", "--yes", "--allow-dirty", ".")
+    assert result.returncode == 0
+    assert path.read_bytes() == raw
+    assert cli(tmp_path, "check", ".").returncode == 0
+
+
+def _outside_sources(raw: str) -> list[str]:
+    book = notebook.parse(raw)
+    cuts = [0, *(i for cell in book.cells for i in cell.span), len(raw)]
+    return [raw[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
