@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from json.decoder import scanstring
 
 SUPPORTED_MAJOR = 4
 # Cell magics whose body is Python run as usual: the body is analysed, the first line kept.
@@ -222,7 +221,7 @@ def _indent_before(raw: str, offset: int) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+_DECODER = json.JSONDecoder()
 
 
 def _source_spans(raw: str) -> dict[int, tuple[int, int]]:
@@ -247,12 +246,8 @@ def _value(raw: str, i: int, path: tuple[object, ...], spans: dict[int, tuple[in
         i = _object(raw, i, path, spans)
     elif ch == "[":
         i = _array(raw, i, path, spans)
-    elif ch == '"':
-        i = scanstring(raw, i + 1)[1]
-    else:
-        match = _SCALAR.match(raw, i)
-        assert match is not None, "valid JSON holds a scalar here"
-        i = match.end()
+    else:  # a string or a scalar: the decoder says where it ends
+        i = _DECODER.raw_decode(raw, i)[1]
     if len(path) == 3 and path[0] == "cells" and path[2] == "source" and isinstance(path[1], int):
         spans[path[1]] = (start, i)
     return i
@@ -261,7 +256,7 @@ def _value(raw: str, i: int, path: tuple[object, ...], spans: dict[int, tuple[in
 def _object(raw: str, i: int, path: tuple[object, ...], spans: dict[int, tuple[int, int]]) -> int:
     i = _skip(raw, i + 1)
     while raw[i] != "}":
-        key, i = scanstring(raw, i + 1)
+        key, i = _DECODER.raw_decode(raw, i)
         i = _skip(raw, _skip(raw, i) + 1)  # past the colon
         i = _skip(raw, _value(raw, i, (*path, key), spans))
         if raw[i] == ",":

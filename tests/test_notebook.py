@@ -15,7 +15,6 @@ import pytest
 from codemod import notebook
 from codemod.notebook import NotebookError
 
-
 _IDS = itertools.count()
 
 
