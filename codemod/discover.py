@@ -46,7 +46,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 # Version-control metadata is never source and must never be written, whatever the excludes say.
 _ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".bzr"})
-SOURCE_SUFFIX = ".py"
+SOURCE_SUFFIX = (".py", ".ipynb")  # Python modules and Jupyter notebooks
 
 MSG_OUTSIDE = "symlink leads outside the given paths; not followed"
 MSG_BROKEN = "broken symlink"

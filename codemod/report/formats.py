@@ -20,6 +20,7 @@ from codemod.report.common import (
     plural,
     root_relative,
     span,
+    where,
 )
 from codemod.report.github import render_github
 from codemod.report.junit import render_junit
@@ -32,9 +33,8 @@ FIX_MARKER = "[*]"
 
 
 def _text_line(r: FileResult, f: Finding) -> str:
-    line, col, _, _ = span(f)
     marker = f" {FIX_MARKER}" if f.fixable else ""
-    return f"{r.path}:{line}:{col}: {f.code}{marker} {f.message}"
+    return f"{r.path}:{where(f)}: {f.code}{marker} {f.message}"
 
 
 def _name(code: str) -> str:
@@ -83,6 +83,7 @@ def _json_finding(r: FileResult, f: Finding, ctx: ReportContext) -> dict[str, An
         "fix": ({"applicability": "safe", "message": f.fix.title} if f.fix is not None else None),
         "url": codes.doc_url(f.code) if f.code in codes.CODES else None,
         "noqa_row": line,
+        "cell": f.cell,
     }
 
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from codemod import codes
 from codemod.report.common import (
+    cell_message,
     ordered_findings,
     relative_to_root,
     severity,
@@ -74,7 +75,7 @@ def _result(
         result["ruleIndex"] = rule_index[f.code]
     result |= {
         "level": severity(f.code),
-        "message": {"text": f.message},
+        "message": {"text": cell_message(f)},
         "locations": [
             {
                 "physicalLocation": {
