@@ -100,6 +100,7 @@ def test_json_exact(root: Path) -> None:
             "fix": None,
             "url": "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx302",
             "noqa_row": 7,
+            "cell": None,
         },
         {
             "code": "LMX101",
@@ -110,6 +111,7 @@ def test_json_exact(root: Path) -> None:
             "fix": {"applicability": "safe", "message": "Point the client at Lumyx"},
             "url": "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx101",
             "noqa_row": 3,
+            "cell": None,
         },
     ]
 
