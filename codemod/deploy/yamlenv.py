@@ -63,7 +63,8 @@ def _block_findings(block: Block, lines: Lines, rules: Rules, kind: Kind) -> lis
     key = next((v for v in block.vars if source.is_openai_key_env(v.name)
                 and v.name != provider.api_key_env), None)
     if key is not None and provider.api_key_env not in names:
-        out += _missing(block, key, provider.api_key_env, _key_value(kind, block, key, provider.api_key_env), lines, kind)
+        value = _key_value(kind, block, key, provider.api_key_env)
+        out += _missing(block, key, provider.api_key_env, value, lines, kind)
     base = next((v for v in block.vars if source.is_openai_base_env(v.name)
                  and v.name != provider.base_url_env), None)
     if base is not None and provider.base_url_env not in names:
