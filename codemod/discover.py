@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
@@ -45,7 +46,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 # Version-control metadata is never source and must never be written, whatever the excludes say.
 _ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", ".bzr"})
-SOURCE_SUFFIX = ".py"
+SOURCE_SUFFIX = (".py", ".ipynb")  # Python modules and Jupyter notebooks
 
 MSG_OUTSIDE = "symlink leads outside the given paths; not followed"
 MSG_BROKEN = "broken symlink"
@@ -123,18 +124,6 @@ def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
     return GitIgnoreSpec.from_lines(lines), None
 
 
-def _find_repo(real_dir: str) -> str | None:
-    """The work-tree root holding `real_dir`, found as git does: the nearest `.git` upwards."""
-    current = real_dir
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
 def _info_exclude(repo: str) -> str:
     git = os.path.join(repo, ".git")
     if os.path.isfile(git):  # a linked work tree or submodule: "gitdir: <path>"
@@ -193,7 +182,7 @@ class _Walker:
         layers: list[_Layer] = []
         if not self.use_gitignore:
             return layers
-        repo = _find_repo(real_root)
+        repo = repo_root(real_root)
         if repo is None:
             return layers
         candidates: list[tuple[str, str]] = [(_info_exclude(repo), repo)]

@@ -11,7 +11,8 @@ The key is sent only when it has the provider's prefix: a key that does not (say
 `sk-...` key) is never sent to the provider's host. Redirects are not followed, so the key never
 travels to a host other than the one in the base URL.
 
-Stdlib only (urllib, json): no provider fact lives here, the caller passes them from the rules.
+Stdlib only (urllib, json), and `codemod.redact` for the key: no provider fact lives here,
+the caller passes them from the rules.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from codemod import __version__
+from codemod.redact import mask
 
 MAX_BODY = 4 * 1024 * 1024  # bytes read from any answer
 DETAIL_WIDTH = 200  # characters of a server's message kept in a detail
@@ -40,15 +43,6 @@ class Check:
     name: str
     ok: bool
     detail: str
-
-
-def mask_key(key: str) -> str:
-    """The key as it may be shown: first 4 and last 4 characters, and less of a short key."""
-    if len(key) >= 12:
-        return f"{key[:4]}…{key[-4:]}"
-    if len(key) >= 8:
-        return f"{key[:4]}…"
-    return "…"
 
 
 class _CheckFailed(Exception):
@@ -77,7 +71,7 @@ class _Client:
         self.opener = urllib.request.build_opener(_NoRedirect)
 
     def redact(self, text: str) -> str:
-        return text.replace(self.api_key, mask_key(self.api_key)) if self.api_key else text
+        return text.replace(self.api_key, mask(self.api_key)) if self.api_key else text
 
     def request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         """Send one request; return its parsed JSON answer (a 2xx with a JSON body)."""
@@ -192,112 +186,98 @@ def run_checks(
 
     `key_env` (e.g. "LUMYX_API_KEY") names where the key came from, for the messages only.
     """
-    key_name = key_env or "the API key"
-    checks: list[Check] = []
-
-    # 1. The key is set.
     key = api_key or ""
-    if not key:
-        checks.append(
-            Check("API key set", False, f"{key_name} is not set" if key_env else "no API key given")
-        )
-    elif key != key.strip():
-        checks.append(
-            Check(
-                "API key set", False, f"{mask_key(key.strip())} has spaces or a newline around it"
-            )
-        )
-    else:
-        checks.append(Check("API key set", True, f"{mask_key(key)} ({len(key)} characters)"))
-    key_ok = checks[-1].ok
-
-    # 2. The key has the provider's prefix.
-    if not key_ok:
-        checks.append(Check("API key prefix", False, "skipped: no usable key"))
-    elif not key.startswith(key_prefix):
-        checks.append(
-            Check(
-                "API key prefix",
-                False,
-                f"{mask_key(key)} does not start with {key_prefix!r}; it was not sent to the server",
-            )
-        )
-    else:
-        checks.append(Check("API key prefix", True, f"starts with {key_prefix!r}"))
-    key_ok = key_ok and checks[-1].ok
-
-    # 3. The base URL is one we can call.
+    checks = [_key_set(key, key_env)]
+    checks.append(_key_prefix(key, key_prefix) if checks[0].ok else _skipped("API key prefix"))
+    key_ok = checks[0].ok and checks[1].ok
     base = base_url.strip().rstrip("/")
-    problem = _base_url_problem(base)
-    if problem:
-        checks.append(Check("base URL", False, problem))
-    else:
-        host = urllib.parse.urlsplit(base).hostname or ""
-        note = ""
-        if base.startswith("http://") and not _is_loopback(host):
-            note = " (plain http: the key would travel unencrypted)"
-        checks.append(Check("base URL", True, base + note))
-    url_ok = checks[-1].ok
-
-    # 4. GET /models lists the model.
-    if not key_ok or not url_ok:
+    checks.append(_base_url(base))
+    if not key_ok or not checks[-1].ok:
         why = "no usable key" if not key_ok else "no usable base URL"
         checks.append(Check("models endpoint", False, f"skipped: {why}"))
         if chat:
             checks.append(Check("chat completion", False, f"skipped: {why}"))
         return checks
-
     client = _Client(base, key, timeout)
-    try:
-        answer = client.request("GET", "models")
-        ids = _model_ids(answer)
-        if ids is None:
-            raise _CheckFailed(f"GET {base}/models answered JSON without a list of models")
-        if model not in ids:
-            shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "") if ids else "none"
-            checks.append(
-                Check(
-                    "models endpoint",
-                    False,
-                    _one_line(f"{model} is not among the models served: {shown}"),
-                )
-            )
-        else:
-            served = f"{len(ids)} model{'' if len(ids) == 1 else 's'} served"
-            checks.append(Check("models endpoint", True, f"{model} is listed ({served})"))
-    except _CheckFailed as err:
-        checks.append(Check("models endpoint", False, str(err)))
-    except Exception as err:  # a bug here must still not print a traceback
-        checks.append(
-            Check(
-                "models endpoint", False, client.redact(_one_line(f"{type(err).__name__}: {err}"))
-            )
-        )
-
-    # 5. A one-token chat completion.
+    checks.append(_guarded("models endpoint", client, lambda: _models(client, base, model)))
     if not chat:
         return checks
     if not checks[-1].ok:
         checks.append(Check("chat completion", False, "skipped: the models check failed"))
-        return checks
+    else:
+        checks.append(_guarded("chat completion", client, lambda: _chat(client, base, model)))
+    return checks
+
+
+def _skipped(name: str) -> Check:
+    return Check(name, False, "skipped: no usable key")
+
+
+def _key_set(key: str, key_env: str | None) -> Check:
+    """1. The key is set, with nothing around it."""
+    name = "API key set"
+    if not key:
+        return Check(name, False, f"{key_env} is not set" if key_env else "no API key given")
+    if key != key.strip():
+        return Check(name, False, f"{mask(key.strip())} has spaces or a newline around it")
+    return Check(name, True, f"{mask(key)} ({len(key)} characters)")
+
+
+def _key_prefix(key: str, key_prefix: str) -> Check:
+    """2. The key has the provider's prefix (else it is never sent)."""
+    name = "API key prefix"
+    if not key.startswith(key_prefix):
+        detail = f"{mask(key)} does not start with {key_prefix!r}; it was not sent to the server"
+        return Check(name, False, detail)
+    return Check(name, True, f"starts with {key_prefix!r}")
+
+
+def _base_url(base: str) -> Check:
+    """3. The base URL is one we can call."""
+    problem = _base_url_problem(base)
+    if problem:
+        return Check("base URL", False, problem)
+    host = urllib.parse.urlsplit(base).hostname or ""
+    note = ""
+    if base.startswith("http://") and not _is_loopback(host):
+        note = " (plain http: the key would travel unencrypted)"
+    return Check("base URL", True, base + note)
+
+
+def _guarded(name: str, client: _Client, check: Callable[[], Check]) -> Check:
+    """A network check whose failure, even a bug of ours, is a failed `Check`, not a traceback."""
+    try:
+        return check()
+    except _CheckFailed as err:
+        return Check(name, False, str(err))
+    except Exception as err:
+        return Check(name, False, client.redact(_one_line(f"{type(err).__name__}: {err}")))
+
+
+def _models(client: _Client, base: str, model: str) -> Check:
+    """4. GET /models lists the model."""
+    ids = _model_ids(client.request("GET", "models"))
+    if ids is None:
+        raise _CheckFailed(f"GET {base}/models answered JSON without a list of models")
+    if model not in ids:
+        shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "") if ids else "none"
+        return Check(
+            "models endpoint", False, _one_line(f"{model} is not among the models served: {shown}")
+        )
+    served = f"{len(ids)} model{'' if len(ids) == 1 else 's'} served"
+    return Check("models endpoint", True, f"{model} is listed ({served})")
+
+
+def _chat(client: _Client, base: str, model: str) -> Check:
+    """5. A one-token chat completion."""
     payload = {"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1}
     started = time.monotonic()
-    try:
-        answer = client.request("POST", "chat/completions", payload)
-        choices = answer.get("choices") if isinstance(answer, dict) else None
-        if not isinstance(choices, list) or not choices:
-            raise _CheckFailed(f"POST {base}/chat/completions answered JSON without choices")
-        elapsed = (time.monotonic() - started) * 1000
-        checks.append(Check("chat completion", True, f"{model} answered in {elapsed:.0f} ms"))
-    except _CheckFailed as err:
-        checks.append(Check("chat completion", False, str(err)))
-    except Exception as err:
-        checks.append(
-            Check(
-                "chat completion", False, client.redact(_one_line(f"{type(err).__name__}: {err}"))
-            )
-        )
-    return checks
+    answer = client.request("POST", "chat/completions", payload)
+    choices = answer.get("choices") if isinstance(answer, dict) else None
+    if not isinstance(choices, list) or not choices:
+        raise _CheckFailed(f"POST {base}/chat/completions answered JSON without choices")
+    elapsed = (time.monotonic() - started) * 1000
+    return Check("chat completion", True, f"{model} answered in {elapsed:.0f} ms")
 
 
 def _model_ids(answer: Any) -> list[str] | None:

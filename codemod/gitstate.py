@@ -20,8 +20,13 @@ class GitStateError(Exception):
     """git is there and the paths are in a repository, but git could not say what is dirty."""
 
 
-def _repo_root(directory: str, cache: dict[str, str | None]) -> str | None:
-    """The nearest folder upwards holding `.git` (a folder, or a file for work trees/submodules)."""
+def repo_root(directory: str, cache: dict[str, str | None] | None = None) -> str | None:
+    """The work-tree root holding `directory`, found as git does: the nearest folder upwards
+    holding `.git` (a folder, or a file for work trees and submodules); None outside one.
+
+    `cache` (folder -> answer) spares the walk for the many files of one tree."""
+    if cache is None:
+        cache = {}
     seen: list[str] = []
     current = directory
     root: str | None = None
@@ -121,7 +126,7 @@ def dirty_files(paths: Sequence[Path]) -> set[Path] | None:
         logical = os.path.abspath(given)
         real = os.path.realpath(logical)
         start = real if os.path.isdir(real) else os.path.dirname(real)
-        root = _repo_root(start, cache)
+        root = repo_root(start, cache)
         if root is not None:
             by_repo.setdefault(root, []).append((logical, real))
     if not by_repo:

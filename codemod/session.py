@@ -1,25 +1,36 @@
-"""One command's run from discovery to exit code: the glue between CLI, runner and reports.
+"""One command's run from flags to exit code: the glue between CLI, runner and reports.
 
-Discovery and the runner produce values; this module decides what to print where (through the
-report modules), what to write (through the writer), and which exit code that makes.
+Each command is one function here that returns its exit code and never exits: the CLI only
+parses flags and exits with what it gets back. Discovery and the runner produce values; this
+module decides what to print where (through the report modules), what to write (through the
+writer), and which exit code that makes: 0 clean, 1 findings or pending changes (per
+command), 2 tool, usage or rules error, 130 interrupted.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import ParamSpec
 
-from codemod import __version__
+from codemod import __version__, codes
 from codemod.discover import PathError, discover, display_path
 from codemod.report import console
+from codemod.report.common import plural
+from codemod.rules import RulesError
 from codemod.runner import Options, run
+from codemod.settings import ConfigError, Flags, Run, project_rules, resolve_run
 from codemod.types import FileResult
 
-if TYPE_CHECKING:
-    from codemod.cli import Run
+P = ParamSpec("P")
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, the rest untouched"
 
 
 @dataclass
@@ -42,17 +53,137 @@ class Outcome:
         return sum(1 for r in self.results if r.internal_error)
 
 
-def execute(run_: Run, *, fix: bool) -> Outcome:
+def error(message: str) -> int:
+    """Say in one line on stderr what stopped the command; the exit code that makes."""
+    console.write(f"lumyx-migrate: error: {message}\n", sys.stderr)
+    return EXIT_ERROR
+
+
+def interruptible(func: Callable[P, int]) -> Callable[P, int]:
+    """Ctrl-C ends a command with one line and exit 130, never with a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return func(*args, **kwargs)
+        except KeyboardInterrupt:
+            console.write(INTERRUPTED + "\n", sys.stderr)
+            return EXIT_INTERRUPTED
+
+    return wrapper
+
+
+# -- the commands -----------------------------------------------------------------------------
+
+
+@interruptible
+def diff(flags: Flags, *, exit_code: bool = False) -> int:
+    """Print every change and what needs a person; 1 on a pending change only with `exit_code`."""
+    started = _start(flags, fix=True)
+    if isinstance(started, int):
+        return started
+    run_, outcome = started
+    print_diffs(outcome, run_)
+    print_needs_person(outcome, run_)
+    if outcome.internal_errors:
+        return EXIT_ERROR
+    if outcome.file_errors or (exit_code and outcome.changed):
+        return EXIT_FAILED
+    return 0
+
+
+@interruptible
+def apply(flags: Flags, *, yes: bool, allow_dirty: bool) -> int:
+    """Print the diff, ask once on a terminal, write, say what is left."""
+    started = _start(flags, fix=True)
+    if isinstance(started, int):
+        return started
+    run_, outcome = started
+    return apply_outcome(outcome, run_, yes=yes, allow_dirty=allow_dirty)
+
+
+@interruptible
+def check(flags: Flags, *, fmt: str, output: Path | None, statistics: bool) -> int:
+    """Report every finding in `fmt`; 1 when there is any."""
+    started = _start(flags, fix=False)
+    if isinstance(started, int):
+        return started
+    run_, outcome = started
+    return report_check(outcome, run_, fmt=fmt, output=output, statistics=statistics)
+
+
+def rules(rules_path: Path | None) -> int:
+    """Show the rules a run here would use, and every finding code."""
+    from codemod.report.rules_view import render_rules
+
     try:
-        found = discover(
-            run_.paths,
-            exclude=run_.exclude,
-            extend_exclude=run_.extend_exclude,
-            use_gitignore=run_.gitignore,
-        )
+        effective = project_rules(rules_path)
+    except (RulesError, ConfigError) as exc:
+        return error(str(exc))
+    console.write(render_rules(effective), sys.stdout)
+    return 0
+
+
+def explain(code: str) -> int:
+    """Show the documentation of one finding code."""
+    try:
+        codes.get(code)
+    except KeyError:
+        return error(f"unknown code {code!r}; `lumyx-migrate rules` lists them all")
+    try:
+        text = codes.render_page(code.upper(), project_rules(None))
+    except (RulesError, ConfigError) as exc:
+        return error(str(exc))
+    console.write(text.rstrip("\n") + "\n", sys.stdout)
+    return 0
+
+
+def doctor(*, chat: bool, timeout: float, model: str | None, rules_path: Path | None) -> int:
+    """Check that this machine can reach the provider of the rules; 1 when a check fails."""
+    from codemod.doctor import run_checks
+    from codemod.report.doctor import render_checks
+
+    try:
+        provider = project_rules(rules_path).provider
+    except (RulesError, ConfigError) as exc:
+        return error(str(exc))
+    checks = run_checks(
+        api_key=os.environ.get(provider.api_key_env),
+        base_url=os.environ.get(provider.base_url_env) or provider.base_url,
+        model=model or provider.models[0],
+        key_prefix=provider.key_prefix,
+        chat=chat,
+        timeout=timeout,
+        key_env=provider.api_key_env,
+    )
+    console.write(render_checks(checks), sys.stdout)
+    return 0 if all(c.ok for c in checks) else EXIT_FAILED
+
+
+# -- the steps --------------------------------------------------------------------------------
+
+
+def _start(flags: Flags, *, fix: bool) -> tuple[Run, Outcome] | int:
+    """The resolved run and its outcome; an exit code instead when settings or paths are wrong."""
+    try:
+        run_ = resolve_run(flags)
+    except (ConfigError, RulesError) as exc:
+        return error(str(exc))
+    try:
+        return run_, execute(run_, fix=fix)
     except PathError as exc:
-        console.write(f"lumyx-migrate: error: {exc}\n", sys.stderr)
-        sys.exit(2)
+        return error(str(exc))
+
+
+def execute(run_: Run, *, fix: bool) -> Outcome:
+    """Discover and process the files, naming on stderr those that could not be; raises
+    `PathError` when a given path does not exist."""
+    found = discover(
+        run_.paths,
+        exclude=run_.exclude,
+        extend_exclude=run_.extend_exclude,
+        use_gitignore=run_.gitignore,
+    )
     pairs = [(path, _display(path)) for path in found.files]
     opts = Options(
         rules=run_.rules,
@@ -86,11 +217,14 @@ def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-pro
 
 
 def print_diffs(outcome: Outcome, run_: Run) -> None:
-    from codemod.report.diff import unified_diff
+    from codemod.report.diff import unified_diff, unified_diff_bytes
 
     color = console.use_color(run_.color, sys.stdout)
     for result in outcome.changed:
-        console.write_diff(unified_diff(result), sys.stdout, color=color)
+        if color:
+            console.write_diff(unified_diff(result), sys.stdout, color=color)
+        else:  # byte for byte, so that `git apply` reproduces what `apply` writes
+            console.write_diff_bytes(unified_diff_bytes(result), sys.stdout)
 
 
 def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) -> int:
@@ -105,54 +239,41 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
     if run_.quiet:
         return count
     color = console.use_color(run_.color, sys.stderr)
-    files = len(outcome.changed)
     verb = "rewritten" if applied else "would be rewritten"
-    lines = [f"{files} file{'s' if files != 1 else ''} {verb}."]
+    lines = [f"{plural(len(outcome.changed), 'file')} {verb}."]
     if count:
         console.write(render_text(manual), sys.stderr)
-        lines.append(f"{count} finding{'s' if count != 1 else ''} need{'s' if count == 1 else ''} a person (listed above; `lumyx-migrate explain CODE` says why).")
+        need = "needs" if count == 1 else "need"
+        lines.append(f"{plural(count, 'finding')} {need} a person (listed above; `lumyx-migrate explain CODE` says why).")
     elif not outcome.file_errors:
         lines.append("Nothing needs a person.")
     if outcome.file_errors:
         n = outcome.file_errors
-        lines.append(f"{n} file{'s' if n != 1 else ''} could not be processed and {'was' if n == 1 else 'were'} left as {'it was' if n == 1 else 'they were'} (listed above).")
+        left = "was left as it was" if n == 1 else "were left as they were"
+        lines.append(f"{plural(n, 'file')} could not be processed and {left} (listed above).")
     console.write("\n".join(lines) + "\n", sys.stderr, style="bold", color=color)
     return count
 
 
-def apply(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
+def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
+    """Write the changes of a scan (unless a file holds the user's own uncommitted work)."""
     from codemod.writer import WriteError, remove_stale_temps, write_atomic
 
     if outcome.internal_errors:
         print_diffs(outcome, run_)
         console.write("lumyx-migrate: internal errors above; nothing was written\n", sys.stderr)
-        return 2
+        return EXIT_ERROR
     for temp in remove_stale_temps(outcome.stale_temps):
         console.write(f"{temp}: removed a temporary file left by an interrupted run\n", sys.stderr)
     changed = outcome.changed
     if changed and not allow_dirty:
-        from codemod.gitstate import GitStateError, dirty_files
-
-        targets = [outcome.absolute[r.path] for r in changed]
-        try:
-            dirty = dirty_files(targets) or set()
-        except GitStateError as exc:
-            console.write(f"lumyx-migrate: error: {exc}\n", sys.stderr)
-            return 2
-        refused = sorted(r.path for r in changed if outcome.absolute[r.path].resolve() in {d.resolve() for d in dirty})
-        if refused:
-            names = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
-            console.write(
-                f"lumyx-migrate: error: uncommitted changes in {names}; commit or stash them so the "
-                "rewrite can be reviewed and undone with git, or pass --allow-dirty\n",
-                sys.stderr,
-            )
-            return 2
+        refused = _refuse_dirty(outcome)
+        if refused is not None:
+            return refused
     print_diffs(outcome, run_)
-    question = f"Rewrite {len(changed)} file{'s' if len(changed) != 1 else ''}?"
-    if changed and not yes and sys.stdin.isatty() and not console.confirm(question):
+    if changed and not yes and sys.stdin.isatty() and not console.confirm(f"Rewrite {plural(len(changed), 'file')}?"):
         console.write("Nothing written.\n", sys.stderr)
-        return 1
+        return EXIT_FAILED
     failed = 0
     for result in changed:
         assert result.new_bytes is not None
@@ -163,28 +284,49 @@ def apply(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
             console.write(f"{result.path}: {exc.reason}\n", sys.stderr)
     left = print_needs_person(outcome, run_, applied=True)
     if failed or outcome.file_errors or left:
-        return 1
+        return EXIT_FAILED
     return 0
 
 
+def _refuse_dirty(outcome: Outcome) -> int | None:
+    """Exit 2, saying why, when a file to rewrite has uncommitted changes; else None."""
+    from codemod.gitstate import GitStateError, dirty_files
+
+    changed = outcome.changed
+    targets = [outcome.absolute[r.path] for r in changed]
+    try:
+        dirty = dirty_files(targets) or set()
+    except GitStateError as exc:
+        return error(str(exc))
+    resolved = {d.resolve() for d in dirty}
+    refused = sorted(r.path for r in changed if outcome.absolute[r.path].resolve() in resolved)
+    if not refused:
+        return None
+    names = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
+    return error(
+        f"uncommitted changes in {names}; commit or stash them so the rewrite can be reviewed "
+        "and undone with git, or pass --allow-dirty"
+    )
+
+
 def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, statistics: bool) -> int:
+    """Render the findings in `fmt` to stdout or `output`, the summary to stderr."""
     from codemod.report.formats import ReportContext, render, summary
 
     root = Path.cwd()
-    ctx = ReportContext(root=root, tool_version=__version__, statistics=statistics)
+    ctx = ReportContext(root=root, tool_version=__version__, statistics=statistics, rules=run_.rules)
     text = render(fmt, outcome.results, ctx)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            console.write(f"lumyx-migrate: error: cannot write {output}: {exc.strerror or exc}\n", sys.stderr)
-            return 2
+            return error(f"cannot write {output}: {exc.strerror or exc}")
     else:
         console.write(text, sys.stdout)
     if fmt == "text" and not run_.quiet:
-        console.write(summary(outcome.results, ctx, problems=len(outcome.problems)), sys.stderr)
+        console.write(summary(outcome.results, problems=len(outcome.problems)), sys.stderr)
     if outcome.internal_errors:
-        return 2
+        return EXIT_ERROR
     if outcome.problems or any(r.findings for r in outcome.results):
-        return 1
+        return EXIT_FAILED
     return 0

@@ -57,6 +57,7 @@ class Finding:
     end_line: int
     end_col: int
     fix: Fix | None = None
+    cell: int | None = None  # in a notebook: the 1-based cell the line and columns count in
 
     @property
     def fixable(self) -> bool:

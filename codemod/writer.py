@@ -22,7 +22,6 @@ TEMP_SUFFIX = ".lumyx-tmp"
 # `.{name}.{12 hex digits}.lumyx-tmp`: strict, so that no file of the user's can be taken for ours.
 _TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{12}" + re.escape(TEMP_SUFFIX), re.DOTALL)
 _MAX_PREFIX_BYTES = 200  # leaves room for the random part and suffix under NAME_MAX (255)
-_VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr"})
 
 
 class WriteError(Exception):
@@ -165,35 +164,3 @@ def remove_stale_temps(paths: Iterable[Path]) -> list[Path]:
         removed.append(path)
     return sorted(removed)
 
-
-def cleanup_stale_temps(root: Path) -> list[Path]:
-    """Remove the temp files a killed earlier run left under `root`; return them, sorted.
-
-    Walks without following symlinks and skips version-control folders. For a file `root`,
-    only that file's own temp files next to it are considered.
-    """
-    root = Path(root)
-    found: list[Path] = []
-    if not root.is_dir():
-        prefix = _temp_prefix(root.name)
-        with contextlib.suppress(OSError), os.scandir(root.parent) as entries:
-            found = [
-                Path(entry.path)
-                for entry in entries
-                if entry.name.startswith(prefix) and is_temp_name(entry.name)
-            ]
-        return remove_stale_temps(found)
-    stack = [str(root)]
-    while stack:
-        directory = stack.pop()
-        try:
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name not in _VCS_DIRS:
-                            stack.append(entry.path)
-                    elif is_temp_name(entry.name):
-                        found.append(Path(entry.path))
-        except OSError:
-            continue
-    return remove_stale_temps(found)

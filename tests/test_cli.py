@@ -154,7 +154,7 @@ def test_rules_error_is_reported_before_reading_files(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"lumyx-migrate: error: {bad}: provider.nmae: unknown key "
-        "(known: api_key_env, base_url, base_url_env, docs_url, key_prefix, models, name)"
+        "(known: api_key_env, base_url, base_url_env, key_prefix, models, name)"
     )
 
 
@@ -227,14 +227,34 @@ def test_rules_shows_effective_rules_and_every_code(tmp_path: Path) -> None:
         assert c in out
 
 
-def test_every_code_is_in_the_readme() -> None:
+def test_every_code_is_in_the_code_list_the_readme_links() -> None:
     from support import REPO
 
     from codemod import codes
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "[docs/codes.md](docs/codes.md)" in readme
+    listed = (REPO / "docs" / "codes.md").read_text(encoding="utf-8")
     for code in codes.CODES:
-        assert f"| {code} |" in readme, code
+        assert f"| [{code}](#{code.lower()}) |" in listed, code
+
+
+def test_explain_states_the_facts_of_the_project_rules(tmp_path: Path) -> None:
+    """The acceptance example: the project's rules file says `max_stop = 8`, so does explain."""
+    (tmp_path / "pyproject.toml").write_text('[tool.lumyx-migrate]\nrules = "lumyx-rules.toml"\n')
+    (tmp_path / "lumyx-rules.toml").write_text("[chat]\nmax_stop = 8\n")
+    code, out, _ = invoke(["explain", "lmx304"], tmp_path)
+    assert code == 0
+    assert out.startswith("# LMX304 (too-many-stop-sequences)\n\nMore than 8 stop sequences.\n")
+    assert "accepts up to 8 stop sequences" in out and "4 stop" not in out
+
+
+def test_explain_with_a_broken_project_rules_file_is_2(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.lumyx-migrate]\nrules = "lumyx-rules.toml"\n')
+    (tmp_path / "lumyx-rules.toml").write_text("[chat]\nmax_stop = 'eight'\n")
+    code, out, err = invoke(["explain", "LMX304"], tmp_path)
+    assert (code, out) == (2, "")
+    assert "lumyx-rules.toml" in err
 
 
 def test_pre_commit_hooks_call_real_commands() -> None:

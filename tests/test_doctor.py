@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from standin import LumyxStandin
 
-from codemod.doctor import Check, mask_key, run_checks
+from codemod.doctor import Check, run_checks
 from codemod.report.doctor import render_checks
 
 KEY = "nova_test_0123456789abcdef"
@@ -320,10 +320,18 @@ def test_timeout() -> None:
 
 @pytest.mark.parametrize(
     ("key", "shown"),
-    [("nova_0123456789abcdef", "nova…cdef"), ("nova_test", "nova…"), ("nova_", "…"), ("", "…")],
+    [
+        pytest.param("nova_0123456789abcdef", "nova…cdef", id="long: first and last 4"),
+        pytest.param("nova_01234567", "nova…4567", id="13 characters: first and last 4"),
+        pytest.param("nova_0123456", "nova…", id="12 characters: only the first 4"),
+        pytest.param("nova_012", "nova…", id="8 characters: only the first 4"),
+        pytest.param("nova_01", "…", id="7 characters: nothing"),
+    ],
 )
-def test_mask_key(key: str, shown: str) -> None:
-    assert mask_key(key) == shown
+def test_the_key_is_shown_by_the_one_masking_rule(key: str, shown: str) -> None:
+    """Doctor shows a key as every report does (`codemod.redact.mask`); no network is asked."""
+    (set_check, *_) = run_checks(api_key=key, base_url="ftp://nowhere", model="m", key_prefix="nova_")
+    assert set_check == Check("API key set", True, f"{shown} ({len(key)} characters)")
 
 
 def test_render_checks_table() -> None:
@@ -340,10 +348,9 @@ def test_render_checks_table() -> None:
     )
 
 
-def test_render_checks_ascii_and_all_passed() -> None:
-    text = render_checks([Check("a", True, "fine"), Check("longer", True, "")], ascii_only=True)
-    assert text == "ok    a       fine\nok    longer\nall 2 checks passed\n"
-    assert text.isascii()
+def test_render_checks_all_passed() -> None:
+    text = render_checks([Check("a", True, "fine"), Check("longer", True, "")])
+    assert text == "✓  a       fine\n✓  longer\nall 2 checks passed\n"
 
 
 def test_render_checks_keeps_one_line_per_check() -> None:

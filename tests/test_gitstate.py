@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from codemod import gitstate
-from codemod.gitstate import GitStateError, dirty_files, parse_status
+from codemod.gitstate import GitStateError, dirty_files, parse_status, repo_root
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -161,6 +161,36 @@ def test_fake_dot_git_is_not_a_repository(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "a.py").write_text("x = 1\n")
     assert dirty_files([tmp_path]) is None
+
+
+@pytest.mark.parametrize(
+    ("markers", "start", "root"),
+    [
+        pytest.param(["a/.git/"], "a", "a", id="the folder holding .git"),
+        pytest.param(["a/.git/"], "a/b/c", "a", id="walked up from deep inside"),
+        pytest.param(["a/.git"], "a/b", "a", id="a .git file: a linked work tree or submodule"),
+        pytest.param(["a/.git/", "a/sub/.git/"], "a/sub/x", "a/sub", id="the nearest repository wins"),
+    ],
+)
+def test_repo_root_is_the_nearest_dot_git_upwards(tmp_path: Path, markers: list[str], start: str, root: str) -> None:
+    """The one finder both the walk (for info/exclude) and `dirty_files` use."""
+    for marker in markers:
+        if marker.endswith("/"):
+            (tmp_path / marker).mkdir(parents=True)
+        else:
+            (tmp_path / marker).parent.mkdir(parents=True)
+            (tmp_path / marker).write_text("gitdir: elsewhere\n")
+    (tmp_path / start).mkdir(parents=True, exist_ok=True)
+    cache: dict[str, str | None] = {}
+    assert repo_root(str(tmp_path / start), cache) == str(tmp_path / root)
+    assert cache[str(tmp_path / start)] == str(tmp_path / root), "the answer is cached for the start"
+
+
+def test_repo_root_outside_any_repository_is_none(tmp_path: Path) -> None:
+    if repo_root(str(tmp_path)) is not None:
+        pytest.skip("the temp folder lies inside a repository")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert repo_root(str(tmp_path / "a" / "b")) is None
 
 
 def test_git_missing_is_none(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

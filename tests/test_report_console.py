@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import get_args
 
 import pytest
 
@@ -24,12 +25,17 @@ class Tty(io.StringIO):
         pytest.param("never", True, False, False, id="never: plain even on a terminal"),
     ],
 )
-def test_use_color(monkeypatch: pytest.MonkeyPatch, mode: str, tty: bool, no_color: bool, expected: bool) -> None:
+def test_use_color(monkeypatch: pytest.MonkeyPatch, mode: console.ColorMode, tty: bool, no_color: bool, expected: bool) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
     stream = Tty() if tty else io.StringIO()
     assert console.use_color(mode, stream) is expected
+
+
+def test_color_choices_are_the_modes_the_type_allows() -> None:
+    """`--color` offers exactly the states `use_color` is typed for, in the order help shows."""
+    assert console.COLOR_MODES == get_args(console.ColorMode) == ("auto", "always", "never")
 
 
 @pytest.mark.parametrize(

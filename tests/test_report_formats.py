@@ -100,6 +100,7 @@ def test_json_exact(root: Path) -> None:
             "fix": None,
             "url": "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx302",
             "noqa_row": 7,
+            "cell": None,
         },
         {
             "code": "LMX101",
@@ -110,6 +111,7 @@ def test_json_exact(root: Path) -> None:
             "fix": {"applicability": "safe", "message": "Point the client at Lumyx"},
             "url": "https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx101",
             "noqa_row": 3,
+            "cell": None,
         },
     ]
 
@@ -185,7 +187,7 @@ def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
             new_text=source.replace(SECRET, "x"),
         )
     ]
-    out = render(fmt, results, ctx(root)) + summary(results, ctx(root))
+    out = render(fmt, results, ctx(root)) + summary(results)
     assert SECRET not in out
     assert "SOURCE-TEXT-MARKER" not in out
 
@@ -253,7 +255,7 @@ def test_no_format_prints_source_text(root: Path, fmt: str) -> None:
     ],
 )
 def test_summary(root: Path, results: list[FileResult], expected: str) -> None:
-    assert summary(results, ctx(root)) == expected
+    assert summary(results) == expected
 
 
 # --- through the command line: --output, --statistics, secrets ---------------------------------
@@ -388,3 +390,19 @@ def test_text_summary_of_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyP
     code, out, err = cli(["check", "."], tmp_path, monkeypatch)
     assert (code, out) == (0, "")
     assert err.startswith("Scanned 1 file; 0 files with pending changes.\nAll checks passed!\n")
+
+
+def test_the_format_list_is_one_cheap_constant() -> None:
+    """`codemod.report.FORMATS` is the list the renderers and the command line share; importing
+    it loads no renderer."""
+    import subprocess
+    import sys
+
+    from codemod import report
+    from codemod.report import formats
+
+    assert formats.FORMATS is report.FORMATS == ("text", "json", "github", "sarif", "junit")
+    probe = "import sys, codemod.report; print(sorted(m for m in sys.modules if m.startswith('codemod')))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout == "['codemod', 'codemod.report']\n"
+

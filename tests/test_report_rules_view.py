@@ -52,12 +52,13 @@ def test_head_and_chat_facts_of_the_default_rules() -> None:
 
 def test_every_code_listed_with_its_fix_marker() -> None:
     expected = [
-        f"  {info.code}  {'fix' if info.fix == 'always' else 'fix*' if info.fix == 'sometimes' else '':<4}  {info.summary}".rstrip()
+        f"  {info.code}  {'fix' if info.fix == 'always' else 'fix*' if info.fix == 'sometimes' else '':<4}  {codes.summary(info.code)}".rstrip()
         for info in codes.CODES.values()
     ]
     assert block(render_rules(load_rules()), "Finding codes:") == expected
-    assert "  LMX101  fix   OpenAI client not pointed at Lumyx" in expected  # the expression is right
-    assert "  LMX302        chat parameter Lumyx does not serve" in expected
+    assert "  LMX101  fix   OpenAI client not pointed at Lumyx AI" in expected  # the expression is right
+    assert "  LMX302        chat parameter Lumyx AI does not serve" in expected
+    assert "  LMX304        more than 4 stop sequences" in expected  # the summary's fact filled
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -81,6 +82,7 @@ def test_a_user_file_is_shown_merged(tmp_path: Path) -> None:
     ]
     assert "coming soon" not in text  # an empty list leaves no line, and no gap
     assert "Roles: system, user, assistant, developer; at most 2 stop sequences;" in text
+    assert "  LMX304        more than 2 stop sequences\n" in text  # code summaries state the rules too
 
 
 def test_a_replacing_file_is_the_only_source(tmp_path: Path) -> None:

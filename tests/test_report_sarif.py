@@ -84,8 +84,8 @@ def test_driver_and_rules(root: Path) -> None:
     assert rule == {
         "id": "LMX101",
         "name": "client-not-migrated",
-        "shortDescription": {"text": "OpenAI client not pointed at Lumyx"},
-        "fullDescription": {"text": codes.CODES["LMX101"].what},
+        "shortDescription": {"text": "OpenAI client not pointed at Lumyx AI"},
+        "fullDescription": {"text": codes.page("LMX101").what},
         "help": {
             "text": rule["help"]["text"],
             "markdown": codes.doc_markdown("LMX101"),
@@ -94,7 +94,9 @@ def test_driver_and_rules(root: Path) -> None:
         "defaultConfiguration": {"level": "error"},
         "properties": {"fix": "always"},
     }
-    assert codes.CODES["LMX101"].why in rule["help"]["text"]
+    assert rule["help"]["text"] == (
+        f"{codes.page('LMX101').what}\n\n{codes.page('LMX101').why}\n\nSee {codes.doc_url('LMX101')}"
+    )
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": root.as_uri() + "/"}}
     assert run["columnKind"] == "unicodeCodePoints"
 
@@ -119,6 +121,26 @@ def test_results(root: Path) -> None:
     ]
     assert results[2]["level"] == "warning"
     assert results[0]["level"] == "error"
+
+
+def test_rule_help_states_the_facts_of_the_run_rules(tmp_path: Path, root: Path) -> None:
+    """The acceptance example: a rules file with `max_stop = 8` makes the LMX304 help say 8."""
+    from codemod.report.common import ReportContext
+    from codemod.report.formats import render
+    from codemod.rules import load_rules
+
+    path = tmp_path / "rules.toml"
+    path.write_text("[chat]\nmax_stop = 8\n")
+    ctx = ReportContext(root=root, tool_version="0.1.0", rules=load_rules(path))
+    rules = json.loads(render("sarif", [], ctx))["runs"][0]["tool"]["driver"]["rules"]
+    [stop] = [r for r in rules if r["id"] == "LMX304"]
+    assert stop["shortDescription"] == {"text": "more than 8 stop sequences"}
+    assert "accepts up to 8 stop sequences" in stop["help"]["text"]
+    assert stop["help"]["markdown"] == codes.render_page("LMX304", load_rules(path))
+    assert stop["help"]["markdown"].startswith("# LMX304 (too-many-stop-sequences)\n\nMore than 8 ")
+    default = log_of([], root)["runs"][0]["tool"]["driver"]["rules"]
+    [default_stop] = [r for r in default if r["id"] == "LMX304"]
+    assert default_stop["shortDescription"] == {"text": "more than 4 stop sequences"}
 
 
 @pytest.mark.parametrize(

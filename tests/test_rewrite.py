@@ -7,10 +7,13 @@ also proves idempotency.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from support import assert_noop, assert_rewrite
+from support import assert_noop, assert_rewrite, rewrite
 
 from codemod.rewrite import RewriteError, add_call_args, apply_edits, apply_fixes
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
@@ -209,6 +212,23 @@ MULTILINE = [
     pytest.param("f(\n)", "f(\n    k=1,\n    b=\"x\",\n)", id="f(\\n)"),
     pytest.param("f(  # c\n)", "f(  # c\n    k=1,\n    b=\"x\",\n)", id="f(  # c\\n)"),
     pytest.param("f(a=\\\n    1)", "f(a=\\\n    1, k=1, b=\"x\")", id="backslash continuation inside the call"),
+    pytest.param(
+        "f(\n    a, b\n)",
+        "f(\n    a,\n    b,\n    k=1,\n    b=\"x\",\n)",
+        id="arguments on one line of their own (black): one per line, trailing comma",
+    ),
+    pytest.param(
+        "f(\n    a, b  # c\n)",
+        "f(\n    a,\n    b,  # c\n    k=1,\n    b=\"x\",\n)",
+        id="arguments on one line of their own with a comment: it stays on the last old one",
+    ),
+    pytest.param("f(\n    a\n)", "f(\n    a,\n    k=1,\n    b=\"x\",\n)", id="one argument on its own line: trailing comma"),
+    pytest.param("f(\n    a, b)", "f(\n    a, b,\n    k=1,\n    b=\"x\")", id="closing parenthesis hugging: layout kept"),
+    pytest.param(
+        "f(\n\f    a,\n\f    b,\n)",
+        "f(\n\f    a,\n\f    b,\n    k=1,\n    b=\"x\",\n)",
+        id="form feed in an argument's indentation is not copied",
+    ),
 ]
 
 
@@ -354,3 +374,153 @@ def test_exploded_call_closes_at_the_indent_of_its_line() -> None:
         """
     )
     assert_rewrite(before, after)
+
+
+# --- rewrite safety: pragmas, form feeds, tabs, trailing commas -----------------------------------
+
+BODY = "c = OpenAI(\n    {KEY},\n    {BASE},\n)"
+
+SAFETY = [
+    pytest.param(
+        HEAD + "x = OpenAI()  # type: ignore[call-arg]\n",
+        HEAD + f"x = OpenAI(  # type: ignore[call-arg]\n    {KEY},\n    {BASE},\n)\n",
+        id="type: ignore of a split call stays on its first line",
+    ),
+    pytest.param(
+        HEAD + "x = OpenAI(timeout=5)  # noqa: E501\n",
+        HEAD + f"x = OpenAI(  # noqa: E501\n    timeout=5,\n    {KEY},\n    {BASE},\n)\n",
+        id="noqa of a split call stays on its first line",
+    ),
+    pytest.param(
+        HEAD + "x = OpenAI()  # the client\n",
+        HEAD + f"x = OpenAI(\n    {KEY},\n    {BASE},\n)  # the client\n",
+        id="an ordinary comment stays where it was",
+    ),
+    pytest.param(
+        HEAD + 'r = OpenAI().chat.completions.create(model="gpt-4", messages=[])  # type: ignore\n',
+        HEAD + f'r = OpenAI(  # type: ignore\n    {KEY},\n    {BASE},\n).chat.completions.create(model="nova_1_1", messages=[])\n',
+        id="pragma after more code and another edit on the line",
+    ),
+    pytest.param(
+        HEAD + "a, b = OpenAI(), OpenAI()  # NOQA\n",
+        HEAD + f"a, b = OpenAI(  # NOQA\n    {KEY},\n    {BASE},\n), OpenAI(\n    {KEY},\n    {BASE},\n)\n",
+        id="two split calls on the line: the first takes the pragma, once",
+    ),
+    pytest.param(
+        HEAD + 'x = OpenAI(); s = "# noqa"\n',
+        HEAD + f'x = OpenAI(\n    {KEY},\n    {BASE},\n); s = "# noqa"\n',
+        id="a pragma inside a string is not a comment",
+    ),
+    pytest.param(
+        HEAD + 'x = OpenAI(); s = "\\"#"  # pyright: ignore\n',
+        HEAD + f'x = OpenAI(  # pyright: ignore\n    {KEY},\n    {BASE},\n); s = "\\"#"\n',
+        id="escaped quote and # in a string before the pragma",
+    ),
+    pytest.param(
+        HEAD.replace("\n", "\r\n") + "x = OpenAI()  # type: ignore  \r\n",
+        HEAD.replace("\n", "\r\n") + f"x = OpenAI(  # type: ignore\r\n    {KEY},\r\n    {BASE},\r\n)\r\n",
+        id="CRLF, blanks after the pragma dropped",
+    ),
+    pytest.param(
+        HEAD + "\f\ndef f():\n\f    return OpenAI(timeout=5)\n",
+        HEAD + f"\f\ndef f():\n\f    return OpenAI(\n        timeout=5,\n        {KEY},\n        {BASE},\n    )\n",
+        id="form feed before the indentation is not copied onto new lines",
+    ),
+    pytest.param(
+        HEAD + "\n\ndef f():\n\treturn 1\n\n\nc = OpenAI()\n",
+        HEAD + f"\n\ndef f():\n\treturn 1\n\n\nc = OpenAI(\n\t{KEY},\n\t{BASE},\n)\n",
+        id="tab-indented file: a module-level call is split with tabs",
+    ),
+    pytest.param(
+        HEAD + "\n\nclass A:  # c\n\n\tx = 1\n\n\nc = OpenAI()\n",
+        HEAD + f"\n\nclass A:  # c\n\n\tx = 1\n\n\nc = OpenAI(\n\t{KEY},\n\t{BASE},\n)\n",
+        id="tab-indented file: found past a comment and a blank line",
+    ),
+    pytest.param(
+        HEAD + "\n\ndef f():\n    return 1\n\n\nc = OpenAI()\n",
+        HEAD + "\n\ndef f():\n    return 1\n\n\n" + BODY.format(KEY=KEY, BASE=BASE) + "\n",
+        id="space-indented file: a module-level call is split with spaces",
+    ),
+    pytest.param(
+        HEAD + 'd = {"a":\n\t1}\nc = OpenAI()\n',
+        HEAD + 'd = {"a":\n\t1}\n' + BODY.format(KEY=KEY, BASE=BASE) + "\n",
+        id="a tab on a continuation line is not a tab-indented block",
+    ),
+    pytest.param(
+        HEAD + "c = OpenAI()\n",
+        HEAD + BODY.format(KEY=KEY, BASE=BASE) + "\n",
+        id="no block at all: spaces",
+    ),
+    pytest.param(
+        HEAD + "c = OpenAI(\n    timeout=5, max_retries=2\n)\n",
+        HEAD + f"c = OpenAI(\n    timeout=5,\n    max_retries=2,\n    {KEY},\n    {BASE},\n)\n",
+        id="arguments on a line of their own: split one per line with a trailing comma",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), SAFETY)
+def test_rewrite_safety(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+def test_a_pragma_on_a_call_that_stays_on_one_line_stays_put() -> None:
+    before = SHORT + "c = OpenAI()  # noqa\n"
+    assert_rewrite(before, SHORT + ONE_LINE + "  # noqa\n", line_length=len(ONE_LINE) + len("  # noqa"))
+
+
+def test_a_pragma_moves_onto_the_line_of_the_parenthesis_in_add_call_args() -> None:
+    out = add_call_args("f(a)", K, prefix="x = ", suffix="  # noqa", line_length=10, pragma="# noqa")
+    assert out == "f(  # noqa\n    a,\n    k=1,\n)"
+
+
+def test_form_feed_in_the_prefix_is_not_copied() -> None:
+    assert add_call_args("f(a)", K, prefix="\f    x = ", suffix="", line_length=10) == "f(\n        a,\n        k=1,\n    )"
+    assert add_call_args("f(a  # c\n)", K, prefix="\fx = ", suffix="") == "f(a,  # c\n      k=1\n)"
+
+
+def test_indent_unit_is_used_only_without_an_indentation_to_copy() -> None:
+    assert add_call_args("f(a)", K, prefix="x = ", suffix="", line_length=10, indent_unit="\t") == "f(\n\ta,\n\tk=1,\n)"
+    assert add_call_args("f(a)", K, prefix="  x = ", suffix="", line_length=10, indent_unit="\t") == "f(\n      a,\n      k=1,\n  )"
+
+
+# --- ruff format: a formatted file stays formatted ------------------------------------------------
+
+IMPORTS = "import os\n\nimport httpx\nfrom openai import OpenAI\n\n"
+FORMATTED = [
+    pytest.param(IMPORTS + "client = OpenAI()\n", "space", id="empty call split"),
+    pytest.param(IMPORTS + "client = OpenAI(timeout=5)  # type: ignore[call-arg]\n", "space", id="type: ignore moved"),
+    pytest.param(IMPORTS + "client = OpenAI(timeout=5)  # noqa: F841\n", "space", id="noqa moved"),
+    pytest.param(
+        IMPORTS + 'client = OpenAI(\n    organization="org-1234567890abcdef", project="proj-1234567890", timeout=5.0\n)\n',
+        "space",
+        id="arguments on a line of their own",
+    ),
+    pytest.param(IMPORTS + "client = OpenAI(\n    http_client=httpx.Client(\n        timeout=5,\n    )\n)\n", "space", id="one split argument"),
+    pytest.param(IMPORTS + "client = OpenAI(\n    timeout=5,\n)\n", "space", id="magic trailing comma"),
+    pytest.param(IMPORTS + "\ndef make():\n    return OpenAI(max_retries=2)\n", "space", id="in a function"),
+    pytest.param(IMPORTS + 'r = OpenAI().chat.completions.create(model="gpt-4", messages=[])\n', "space", id="call chain"),
+    pytest.param(IMPORTS + "\ndef make():\n\treturn 1\n\n\nclient = OpenAI(timeout=5)\n", "tab", id="tabs, module level"),
+    pytest.param(IMPORTS + "\ndef make():\n\tif True:\n\t\treturn OpenAI(timeout=5)\n", "tab", id="tabs, nested block"),
+]
+
+
+def ruff_formatted(tmp_path: Path, text: str, indent_style: str) -> bool:
+    path = tmp_path / "f.py"
+    path.write_text(text, newline="")
+    options = ["--isolated", "--line-length", "88", "--config", f"format.indent-style='{indent_style}'"]
+    done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", *options, str(path)], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr  # 2: ruff itself failed
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize(("before", "indent_style"), FORMATTED)
+def test_a_ruff_formatted_file_stays_formatted(tmp_path: Path, before: str, indent_style: str) -> None:
+    assert ruff_formatted(tmp_path, before, indent_style), "the case itself must be formatted"
+    after = rewrite(before)
+    assert after != before
+    assert ruff_formatted(tmp_path, after, indent_style), after
+
+
+def test_the_ruff_check_sees_an_unformatted_file(tmp_path: Path) -> None:
+    assert not ruff_formatted(tmp_path, IMPORTS + "client = OpenAI(\n    timeout=5\n)\n", "space")

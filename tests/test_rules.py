@@ -3,11 +3,34 @@ key and reason; a user file extends or replaces the default."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from codemod.rules import RulesError, load_rules
+from codemod.rules.model import GLOBS
+from codemod.rules.schema import convert
+
+
+@dataclass(frozen=True)
+class Inner:
+    size: int
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A table no rules file has: the loader knows it from these fields alone."""
+
+    name: str
+    inner: Inner
+    globs: tuple[str, ...] = field(default=("*",), metadata=GLOBS)
+    on: bool = False
+    level: Literal["low", "high"] = "low"
+    ratio: float = 0.5
+    items: tuple[Inner, ...] = ()
+    internal: str = field(default="set by code", metadata={"internal": True})
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -79,6 +102,20 @@ def test_unknown_model_has_no_rule() -> None:
         pytest.param("[provider\n", "not valid TOML", id="not TOML"),
         pytest.param("extends = 1\n", "extends: must be true or false", id="extends not a boolean"),
         pytest.param("extends = false\n[provider]\nname = 'x'\n", "provider.base_url: missing required key", id="replacing file must be complete"),
+        pytest.param("provider = 1\n", "provider: must be a table", id="a table that is not one"),
+        pytest.param('clients = "x"\n', "clients: must be an array of tables ([[clients]])", id="clients not an array"),
+        pytest.param("clients = [1]\n", "clients[5]: must be a table", id="a client that is not a table"),
+        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\n', "clients[5].names: missing required key", id="client without names"),
+        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\nnames = []\nazure = "yes"\n', "clients[5].azure: must be true or false, got a string", id="boolean"),
+        pytest.param('[chat]\ntemperature_max = "2"\n', "chat.temperature_max: must be a number, got a string", id="number"),
+        pytest.param("[legacy]\nChatCompletion = 1\n", "legacy: must be a table of strings", id="legacy not strings"),
+        pytest.param("[models]\nmap = 1\n", "models.map: must be an array of tables ([[models.map]])", id="model map not an array"),
+        pytest.param('[[models.map]]\nmatch = ["x"]\naction = 1\n', "models.map[0].action: must be a string, got an integer", id="action not a string"),
+        pytest.param('[[models.map]]\nmatch = ["x"]\naction = "keep"\nto = "y"\n', "models.map[0].to: only allowed when action is map", id="target without mapping"),
+        pytest.param('[[models.map]]\nmatch = [""]\naction = "keep"\n', "models.map[0].match: bad glob '': empty", id="empty glob"),
+        pytest.param('[source]\nbase_urls = ["https://[x"]\n', "source.base_urls: bad glob 'https://[x': unclosed '['", id="bad glob in a source list"),
+        pytest.param('[provider]\ndocs_url = "x"\n', "provider.docs_url: unknown key (known: api_key_env, base_url, base_url_env, key_prefix, models, name)", id="a key nothing read is gone"),
+        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\nnames = []\nsdk = true\n', "clients[5].sdk: unknown key", id="sdk is gone too"),
     ],
 )
 def test_bad_rules_are_refused_with_path_key_reason(tmp_path: Path, text: str, message: str) -> None:
@@ -87,6 +124,16 @@ def test_bad_rules_are_refused_with_path_key_reason(tmp_path: Path, text: str, m
         load_rules(path)
     assert str(info.value).startswith(f"{path}: ")
     assert message in str(info.value)
+
+
+def test_top_level_unknown_key_lists_every_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "colour = 1\n")
+    with pytest.raises(RulesError) as info:
+        load_rules(path)
+    assert str(info.value) == (
+        f"{path}: colour: unknown key (known: chat, clients, endpoints, extends, legacy, "
+        "models, module_config, provider, source)"
+    )
 
 
 def test_missing_rules_file(tmp_path: Path) -> None:
@@ -115,40 +162,53 @@ def test_user_client_with_same_id_replaces_and_new_one_adds(tmp_path: Path) -> N
     assert rules.client_by_qualname["acme.llm.Chat"].base_url_args == ("url",)
 
 
-def test_trigger_comes_from_the_rules() -> None:
-    rules = load_rules()
-    assert rules.triggered(b"import openai")
-    assert rules.triggered(b'MODEL = "gpt-4"')
-    assert rules.triggered(b"from llama_index.llms.openai import OpenAI")
-    assert rules.triggered(b'KEY = "sk-proj-abcdefgh1jklmnopqrstuvwxyz"')
-    assert rules.triggered(b'KEY = "nova_abcdefgh1jklmnop"')
-    assert not rules.triggered(b'SLUG = "sk-learn-pipeline-config"'), "no digit: a slug, not a key"
-    assert not rules.triggered(b"import requests\nprint('hello world')\n")
-    assert not rules.triggered(b"task-queue = disk-usage"), "a key prefix alone is not a key"
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        pytest.param({"name": "x", "inner": {"size": 1}}, Sample("x", Inner(1)), id="absent keys take the dataclass defaults"),
+        pytest.param(
+            {"name": "x", "inner": {"size": 1}, "globs": ["a*"], "on": True, "level": "high", "ratio": 2, "items": [{"size": 2}]},
+            Sample("x", Inner(1), ("a*",), True, "high", 2.0, (Inner(2),)),
+            id="every type read; an integer is a number",
+        ),
+    ],
+)
+def test_the_schema_is_the_dataclass(table: dict[str, object], expected: Sample) -> None:
+    assert convert(Sample, table, "sample", "f.toml") == expected
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("table", "message"),
     [
-        pytest.param(b"from acme.llm import ChatClient\n", id="from the module"),
-        pytest.param(b"from acme import llm\nc = llm.ChatClient()\n", id="the module from its package"),
-        pytest.param(b"from .llm import ChatClient\n", id="relative import: no package name"),
+        pytest.param({"name": "x", "inner": {"size": 1}, "internal": "x"}, "sample.internal: unknown key (known: globs, inner, items, level, name, on, ratio)", id="an internal field is no key"),
+        pytest.param({"inner": {"size": 1}}, "sample.name: missing required key", id="no default: required"),
+        pytest.param({"name": "x"}, "sample.inner: must be a table", id="a required table that is absent"),
+        pytest.param({"name": "x", "inner": {}}, "sample.inner.size: missing required key", id="nested table checked"),
+        pytest.param({"name": "x", "inner": {"size": 1}, "level": "mid"}, "sample.level: must be one of low, high, got 'mid'", id="Literal values"),
+        pytest.param({"name": "x", "inner": {"size": 1}, "globs": ["["]}, "sample.globs: bad glob '[': unclosed '['", id="metadata check on each item"),
+        pytest.param({"name": "x", "inner": {"size": 1}, "items": [{"size": True}]}, "sample.items[0].size: must be an integer, got a boolean", id="array of tables, item by item"),
+        pytest.param({"name": "x", "inner": {"size": 1}, "ratio": False}, "sample.ratio: must be a number, got a boolean", id="a boolean is no number"),
     ],
 )
-def test_a_wrappers_imports_trigger_by_the_modules_last_name(tmp_path: Path, source: bytes) -> None:
-    """Every spelling of an import of `acme.llm` holds "llm"; not all of them hold "acme"."""
-    rules = load_rules(
-        write(
-            tmp_path,
-            '[[clients]]\nid = "acme"\nmodule = "acme.llm"\nnames = ["ChatClient"]\n'
-            'api_key_args = ["api_key"]\nbase_url_args = ["base_url"]\nmodel_args = ["model"]\n',
-        )
-    )
-    assert b"llm" in rules.trigger_words
-    assert rules.triggered(source)
+def test_the_schema_refuses_what_the_dataclass_does_not_declare(table: dict[str, object], message: str) -> None:
+    with pytest.raises(RulesError) as info:
+        convert(Sample, table, "sample", "f.toml")
+    assert str(info.value) == f"f.toml: {message}"
 
 
-def test_trigger_words_hold_no_word_another_one_contains() -> None:
-    """`openai` already finds `langchain_openai`: a second search of every file would add nothing."""
-    words = load_rules().trigger_words
-    assert words == (b"gpt-", b"openai")
+@dataclass(frozen=True)
+class Unreadable:
+    counts: dict[str, int] = field(default_factory=dict)
+    sizes: tuple[int, ...] = ()
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        pytest.param({"counts": {"a": 1}}, id="a type the converter has no reading for"),
+        pytest.param({"sizes": [1]}, id="a list of anything but strings"),
+    ],
+)
+def test_a_field_type_the_schema_cannot_read_is_a_bug_not_a_file_error(table: dict[str, object]) -> None:
+    with pytest.raises(TypeError, match="no rules-file reading for"):
+        convert(Unreadable, table, "t", "f.toml")

@@ -14,6 +14,7 @@ from support import CLIENT, MIGRATED, default_rules
 import codemod.analysis
 import codemod.rewrite
 from codemod import runner
+from codemod.rules import load_rules
 from codemod.runner import Options, process_file, run
 from codemod.types import FileResult
 from codemod.writer import digest
@@ -103,6 +104,21 @@ def test_file_without_trigger_is_not_even_decoded(tmp_path: Path) -> None:
     """No trigger word: one read and nothing else, so undecodable non-OpenAI files are no error."""
     result = one(tmp_path, b"x = '\xff\xfe'\0\n")
     assert result == FileResult("m.py")
+
+
+def test_the_prefilter_comes_from_the_options_rules(tmp_path: Path) -> None:
+    """A module only a user's rules name makes the file worth reading under those rules alone
+    (the NUL byte shows which files got past the prefilter)."""
+    data = b"from acme.llm import ChatClient\n# \0\n"
+    assert one(tmp_path, data) == FileResult("m.py")
+    user = tmp_path / "rules.toml"
+    user.write_text('[[clients]]\nid = "acme"\nmodule = "acme.llm"\nnames = ["ChatClient"]\n')
+    path = tmp_path / "m.py"
+    result = process_file(path, "m.py", Options(rules=load_rules(user)))
+    assert (result.error, error_codes(result)) == (
+        "file contains NUL bytes (binary content?); not Python source",
+        ["LMX901"],
+    )
 
 
 @pytest.mark.parametrize(

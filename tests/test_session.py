@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from codemod import session
 from codemod.session import Outcome, _display
+from codemod.settings import Flags
 from codemod.types import FileResult, Finding
 
 FIXABLE = Finding("LMX101", "m", 1, 1, 1, 2, fix=None)
@@ -92,3 +96,64 @@ def test_apply_never_says_nothing_needs_a_person_when_a_file_failed(tmp_path: Pa
         "1 file rewritten.",
         "1 file could not be processed and was left as it was (listed above).",
     ]
+
+
+CHECK = {"fmt": "text", "output": None, "statistics": False}
+UNKNOWN = "lumyx-migrate: error: unknown code or prefix 'LMX7' in --select/--ignore (see `lumyx-migrate rules`)\n"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        pytest.param(lambda: session.check(Flags(paths=("missing",)), **CHECK), "lumyx-migrate: error: path does not exist: missing\n", id="check of a missing path"),
+        pytest.param(lambda: session.diff(Flags(paths=("missing",))), "lumyx-migrate: error: path does not exist: missing\n", id="diff of a missing path"),
+        pytest.param(lambda: session.apply(Flags(select=("LMX7",)), yes=True, allow_dirty=True), UNKNOWN, id="apply with an unknown code"),
+        pytest.param(lambda: session.explain("lmx999"), "lumyx-migrate: error: unknown code 'lmx999'; `lumyx-migrate rules` lists them all\n", id="explain of an unknown code"),
+        pytest.param(lambda: session.rules(Path("missing.toml")), "lumyx-migrate: error: missing.toml: cannot read rules file", id="rules from a missing file"),
+        pytest.param(lambda: session.doctor(chat=False, timeout=1.0, model=None, rules_path=Path("missing.toml")), "lumyx-migrate: error: missing.toml: cannot read rules file", id="doctor with a missing rules file"),
+    ],
+)
+def test_a_command_that_cannot_run_returns_2_and_says_why_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], call: Callable[[], int], message: str
+) -> None:
+    """Session functions return the exit code; only the CLI exits (a SystemExit would fail here)."""
+    monkeypatch.chdir(tmp_path)
+    assert call() == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "code", "diffed"),
+    [
+        pytest.param({}, False, 0, True, id="diff: a pending change is 0"),
+        pytest.param({}, True, 1, True, id="diff --exit-code: a pending change is 1"),
+        pytest.param({"select": ("LMX9",)}, True, 0, False, id="diff --exit-code: nothing selected is 0"),
+    ],
+)
+def test_diff_returns_its_exit_code(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: dict[str, Any],
+    exit_code: bool,
+    code: int,
+    diffed: bool,
+) -> None:
+    (tmp_path / "app.py").write_text("from openai import OpenAI\nclient = OpenAI()\n")
+    monkeypatch.chdir(tmp_path)
+    assert session.diff(Flags(jobs=1, quiet=True, **args), exit_code=exit_code) == code
+    out, _ = capsys.readouterr()
+    assert ("+++ b/app.py" in out) is diffed
+
+
+def test_ctrl_c_is_one_line_and_130(capsys: pytest.CaptureFixture[str]) -> None:
+    @session.interruptible
+    def command(value: int) -> int:
+        raise KeyboardInterrupt
+
+    assert command(1) == 130
+    assert capsys.readouterr().err == (
+        "lumyx-migrate: interrupted; files already written are complete, the rest untouched\n"
+    )

@@ -1,5 +1,6 @@
-"""The built wheel carries the default rules: installed into a fresh venv and run from another
-directory (so nothing of this checkout is on the path), it loads them from package data."""
+"""The built wheel carries the default rules and the code pages: installed into a fresh venv and
+run from another directory (so nothing of this checkout is on the path), it loads them from
+package data."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 from support import REPO
+
+from codemod import codes
 
 
 @pytest.mark.slow
@@ -24,6 +28,10 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     (wheel,) = wheels.glob("lumyx_migrate-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    pages = sorted(n for n in names if n.startswith("codemod/codes/pages/"))
+    assert "codemod/codes/index.toml" in names
+    assert "codemod/codes/pages/LMX304.md" in pages and len(pages) == len(codes.CODES), pages
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -54,3 +62,6 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path: Path) -> None:
         "app.py:2:10: LMX101 [*] OpenAI client `OpenAI` is not pointed at Lumyx AI",
         "app.py:3:38: LMX201 [*] OpenAI model 'gpt-4' is served on Lumyx AI as 'nova_1_1'",
     ]
+    explained = subprocess.run([str(script), "explain", "LMX304"], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.startswith("# LMX304 (too-many-stop-sequences)\n\nMore than 4 stop sequences.\n")

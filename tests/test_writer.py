@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from codemod.discover import discover
 from codemod.writer import (
     TEMP_SUFFIX,
     WriteError,
-    cleanup_stale_temps,
     digest,
     is_temp_name,
     remove_stale_temps,
@@ -214,7 +214,12 @@ def test_is_temp_name(name: str, ours: bool) -> None:
     assert is_temp_name(name) is ours
 
 
-def test_cleanup_stale_temps_removes_only_ours(tmp_path: Path) -> None:
+def clean_up_after_a_walk(root: Path) -> list[Path]:
+    """What a run does with the leftovers of a killed one: the walk finds them, the writer removes."""
+    return remove_stale_temps(discover([str(root)], cwd=root).stale_temps)
+
+
+def test_stale_temps_found_by_the_walk_are_removed_and_only_ours(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "sub").mkdir(parents=True)
     (tmp_path / ".git").mkdir()
     stale = [
@@ -234,21 +239,11 @@ def test_cleanup_stale_temps_removes_only_ours(tmp_path: Path) -> None:
     (outside / ".e.py.0123456789ab.lumyx-tmp").write_bytes(b"x")
     (tmp_path / "linked").symlink_to(outside)
 
-    assert cleanup_stale_temps(tmp_path) == sorted(stale)
+    assert clean_up_after_a_walk(tmp_path) == sorted(stale)
     assert not any(p.exists() for p in stale)
     assert all(p.exists() for p in kept)
     assert (outside / ".e.py.0123456789ab.lumyx-tmp").exists()
-    assert cleanup_stale_temps(tmp_path) == []
-
-
-def test_cleanup_for_a_single_file_looks_only_at_its_own_temps(tmp_path: Path) -> None:
-    path = make(tmp_path)
-    mine = tmp_path / ".app.py.0123456789ab.lumyx-tmp"
-    other = tmp_path / ".lib.py.0123456789ab.lumyx-tmp"
-    mine.write_bytes(b"x")
-    other.write_bytes(b"x")
-    assert cleanup_stale_temps(path) == [mine]
-    assert other.exists()
+    assert clean_up_after_a_walk(tmp_path) == []
 
 
 def test_remove_stale_temps_never_touches_other_names(tmp_path: Path) -> None:
@@ -294,5 +289,5 @@ def test_sigkill_mid_write_leaves_old_file_and_a_cleanable_temp(tmp_path: Path) 
     assert path.read_bytes() == OLD
     (temp,) = leftovers(tmp_path)
     assert (tmp_path / temp).read_bytes() == b"new"
-    assert cleanup_stale_temps(tmp_path) == [tmp_path / temp]
+    assert clean_up_after_a_walk(tmp_path) == [tmp_path / temp]
     assert leftovers(tmp_path) == []

@@ -1,17 +1,25 @@
 """Analysis: `analyse(text, rules)` -> findings with exact positions and fix plans. Pure.
 
 One parse with stdlib `ast`, one walk over the tree; the detectors (clients, calls, module
-configuration, models, secrets) each see the nodes they care about. Nothing here touches disk,
-prints, or imports libcst: `check` is this function alone.
+configuration, models, secrets) each see the nodes `_VISITS` hands them, then the passes of
+`_PASSES` decide what needs the whole module. Both tables are written out here: nothing is
+registered by importing a module. Nothing here touches disk, prints, or imports libcst:
+`check` is this function alone.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from codemod.analysis import calls, config, models, secrets, suppress
+from codemod.analysis import suppress
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
+from codemod.analysis.detectors import calls, models, module_config, secrets
+from codemod.redact import mask
 from codemod.rules import Rules
 from codemod.types import Finding
 
@@ -24,37 +32,92 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     return ast.parse(text, filename=filename, type_comments=False)
 
 
+@dataclass
+class _Walk:
+    """What the one walk over a module gathers for the passes that run after it."""
+
+    ctx: Context
+    calls: calls.CallState = field(default_factory=calls.CallState)
+    config: module_config.ConfigState = field(default_factory=module_config.ConfigState)
+    strings: list[ast.Constant] = field(default_factory=list)
+    blobs: list[ast.Constant] = field(default_factory=list)
+
+
+def _call(walk: _Walk, node: ast.Call, scope: Scope) -> None:
+    calls.on_call(walk.ctx, node, scope, walk.calls)
+
+
+def _assign(walk: _Walk, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
+    module_config.on_assign(walk.ctx, node, scope, walk.config)
+
+
+def _named(walk: _Walk, node: ast.AST, scope: Scope) -> None:
+    models.named(walk.ctx, node, scope)
+
+
+def _fstring_pieces(walk: _Walk, node: ast.JoinedStr, scope: Scope) -> None:
+    """The literal pieces of an f-string name no model."""
+    walk.ctx.ignored_literals.update(id(part) for part in node.values)
+
+
+def _bare_string(walk: _Walk, node: ast.Expr, scope: Scope) -> None:
+    """Docstrings and bare strings are prose: they name no model."""
+    if isinstance(node.value, ast.Constant):
+        walk.ctx.ignored_literals.add(id(node.value))
+
+
+def _literal(walk: _Walk, node: ast.Constant, scope: Scope) -> None:
+    """A key in a bytes literal is as leaked as in a str one; models are only in str."""
+    if isinstance(node.value, str):
+        walk.strings.append(node)
+    elif isinstance(node.value, bytes):
+        walk.blobs.append(node)
+
+
+Visit = Callable[[_Walk, Any, Scope], None]
+
+# Node type -> what is done with such a node during the walk, in this order.
+_VISITS: tuple[tuple[tuple[type[ast.AST], ...], tuple[Visit, ...]], ...] = (
+    ((ast.Call,), (_call, _named)),
+    ((ast.Assign, ast.AnnAssign), (_assign, _named)),
+    ((ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda), (_named,)),
+    ((ast.JoinedStr,), (_fstring_pieces,)),
+    ((ast.Expr,), (_bare_string,)),
+    ((ast.Constant,), (_literal,)),
+)
+_BY_TYPE: dict[type[ast.AST], tuple[Visit, ...]] = {t: visits for types, visits in _VISITS for t in types}
+
+
+def _configuration(walk: _Walk) -> None:
+    module_config.decide(walk.ctx, walk.config, walk.calls)
+
+
+def _models(walk: _Walk) -> None:
+    models.decide(walk.ctx)
+    models.untied(walk.ctx, walk.strings)
+
+
+def _secrets(walk: _Walk) -> None:
+    secrets.scan(walk.ctx, walk.strings + walk.blobs)
+
+
+# What needs the whole module, after the walk, in this order: the module configuration decides
+# whether module-level calls go to Lumyx (and so whether their models are rewritten).
+_PASSES: tuple[Callable[[_Walk], None], ...] = (_configuration, _models, _secrets)
+
+
 def analyse(text: str, rules: Rules, *, tree: ast.Module | None = None) -> list[Finding]:
     """Every finding of one module, suppressions applied, sorted by position."""
     if tree is None:
         tree = parse(text)
     ctx = Context(text, tree, rules)
-    call_state = calls.CallState()
-    config_state = config.ConfigState()
-    strings: list[ast.Constant] = []
-    blobs: list[ast.Constant] = []
+    walk = _Walk(ctx)
     for node, scope in ctx.resolver.walk():
-        if isinstance(node, ast.Call):
-            calls.on_call(ctx, node, scope, call_state)
-            models.named(ctx, node, scope)
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            config.on_assign(ctx, node, scope, config_state)
-            models.named(ctx, node, scope)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            models.named(ctx, node, scope)
-        elif isinstance(node, ast.JoinedStr):
-            ctx.ignored_literals.update(id(part) for part in node.values)  # f-string pieces: no model
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            ctx.ignored_literals.add(id(node.value))  # docstrings and bare strings: prose
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            strings.append(node)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, bytes):
-            blobs.append(node)  # a key in a bytes literal is as leaked as in a str one
-    config.decide(ctx, config_state, call_state)
-    models.decide(ctx)
-    models.untied(ctx, strings)
-    secrets.scan(ctx, strings + blobs)
-    found = suppress.apply(ctx, ctx.findings)
+        for visit in _BY_TYPE.get(type(node), ()):
+            visit(walk, node, scope)
+    for finish in _PASSES:
+        finish(walk)
+    found = suppress.apply(ctx.suppressions, ctx.findings)
     return sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
 
 
@@ -65,7 +128,7 @@ def _masked(findings: list[Finding], rules: Rules) -> list[Finding]:
     for f in findings:
         message = f.message
         for pattern in patterns:
-            message = pattern.sub(lambda m: secrets.mask(m.group(0)), message)
+            message = pattern.sub(lambda m: mask(m.group(0)), message)
         if message != f.message:
             f = Finding(f.code, message, f.line, f.col, f.end_line, f.end_col, f.fix)
         out.append(f)

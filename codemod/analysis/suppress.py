@@ -6,6 +6,8 @@ it: one comment after (or on the opening line of) a multi-line call covers its a
 when the call is the header of a compound statement (`with ...(` / `if ...(`). Only real
 comments count, never the same text inside a string. A suppressed finding is neither reported
 nor fixed.
+
+A leaf: it works on the text, the tree and findings, and imports nothing else of the analysis.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from codemod.analysis.context import Context
 from codemod.types import Finding
 
 _IGNORE = re.compile(r"#\s*lumyx:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\]|(?![\w\[-]))", re.IGNORECASE)
@@ -62,18 +63,15 @@ class Suppressions:
         return any(_covers(self.lines.get(n), f.code) for n in candidates)
 
 
-def of(ctx: Context) -> Suppressions:
-    """The module's suppressions, computed once."""
-    if ctx.suppressions is None:
-        lines: dict[int, frozenset[str]] = {}
-        if _IGNORE.search(ctx.text):
-            lines = _comment_lines(ctx.text, ctx.index.lines)
-        ctx.suppressions = Suppressions(lines, _spans(ctx.tree) if lines else [])
-    return ctx.suppressions
+def scan(text: str, tree: ast.Module, lines: list[str]) -> Suppressions:
+    """The module's suppressions; nothing is tokenized when no line mentions one."""
+    found: dict[int, frozenset[str]] = {}
+    if _IGNORE.search(text):
+        found = _comment_lines(text, lines)
+    return Suppressions(found, _spans(tree) if found else [])
 
 
-def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
-    table = of(ctx)
+def apply(table: Suppressions, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not table.covers(f)]
 
 

@@ -1,1 +1,7 @@
-"""Turning results into text for people and machines; the only place that formats output."""
+"""Turning results into text for people and machines; the only place that formats output.
+
+`FORMATS` lives here, with no import, so that the command line can offer the choices without
+loading any renderer.
+"""
+
+FORMATS = ("text", "json", "github", "sarif", "junit")  # `check --format` choices

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from codemod import codes
+from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
 
@@ -16,15 +17,24 @@ class ReportContext:
     """What a report needs besides the results.
 
     `root` is the repository root: SARIF and JSON give paths relative to it where possible.
+    `rules` are the run's rules, whose facts the code documentation (SARIF help) states;
+    None means the default rules.
     """
 
     root: Path
     tool_version: str
     statistics: bool = False
+    rules: Rules | None = None
 
 
-def finding_key(f: Finding) -> tuple[int, int, int, int, str, str]:
-    return (f.line, f.col, f.end_line, f.end_col, f.code, f.message)
+def finding_key(f: Finding) -> tuple[int, int, int, int, int, str, str]:
+    return (f.cell or 0, f.line, f.col, f.end_line, f.end_col, f.code, f.message)
+
+
+def where(f: Finding) -> str:
+    """`line:col`, or ruff's `cell N:line:col` for a finding in a notebook."""
+    line, col, _, _ = span(f)
+    return f"cell {f.cell}:{line}:{col}" if f.cell is not None else f"{line}:{col}"
 
 
 def ordered(results: Sequence[FileResult]) -> list[FileResult]:
@@ -72,6 +82,11 @@ def severity(code: str) -> str:
 
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def cell_message(f: Finding) -> str:
+    """The message, led by its notebook cell where the format's own positions are file lines."""
+    return f"cell {f.cell}, line {max(f.line, 1)}: {f.message}" if f.cell is not None else f.message
 
 
 def span(f: Finding) -> tuple[int, int, int, int]:

@@ -11,10 +11,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, Literal
+
+ColorMode = Literal["auto", "always", "never"]
+COLOR_MODES: tuple[ColorMode, ...] = ("auto", "always", "never")  # `--color`'s choices
 
 
-def use_color(mode: str, stream: IO[str]) -> bool:
+def use_color(mode: ColorMode, stream: IO[str]) -> bool:
     if mode == "always":
         return True
     if mode == "never" or os.environ.get("NO_COLOR"):
@@ -65,6 +68,21 @@ def write_diff(diff: str, stream: IO[str], *, color: bool) -> None:
         elif line.startswith("@@"):
             style = "cyan"
         console.print(Text(line, style=style))
+
+
+def write_diff_bytes(diff: bytes, stream: IO[str]) -> None:
+    """A plain diff as the bytes it is made of (file encoding, BOM, CRs), so `git apply` gets
+    them back; through the text layer only for a stream without one (e.g. io.StringIO)."""
+    if not diff:
+        return
+    stream.flush()  # whatever was written as text goes first
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(diff.decode("utf-8", "surrogateescape"))
+        stream.flush()
+        return
+    buffer.write(diff)
+    buffer.flush()
 
 
 def show_progress(quiet: bool, stream: IO[str] = sys.stderr) -> bool:

@@ -7,22 +7,16 @@ from collections.abc import Sequence
 from codemod.doctor import Check
 
 PASS, FAIL = "✓", "✗"
-ASCII_PASS, ASCII_FAIL = "ok", "FAIL"
 
 
-def render_checks(checks: Sequence[Check], *, ascii_only: bool = False) -> str:
-    """A table (mark, name, detail) and a closing summary line; ends with a newline.
-
-    `ascii_only` writes `ok`/`FAIL` instead of ✓/✗, for a stream that cannot encode them.
-    """
-    passed, failed = (ASCII_PASS, ASCII_FAIL) if ascii_only else (PASS, FAIL)
-    mark_width = max(len(passed), len(failed))
+def render_checks(checks: Sequence[Check]) -> str:
+    """A table (mark, name, detail) and a closing summary line; ends with a newline."""
     name_width = max((len(check.name) for check in checks), default=0)
     lines = []
     for check in checks:
-        mark = passed if check.ok else failed
+        mark = PASS if check.ok else FAIL
         detail = " ".join(check.detail.split())
-        lines.append(f"{mark:<{mark_width}}  {check.name:<{name_width}}  {detail}".rstrip())
+        lines.append(f"{mark}  {check.name:<{name_width}}  {detail}".rstrip())
     failures = sum(not check.ok for check in checks)
     if not checks:
         lines.append("no checks ran")

@@ -13,12 +13,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from codemod import codes
+from codemod.report import FORMATS
 from codemod.report.common import (
     ReportContext,
     ordered_findings,
     plural,
     root_relative,
     span,
+    where,
 )
 from codemod.report.github import render_github
 from codemod.report.junit import render_junit
@@ -27,15 +29,12 @@ from codemod.types import FileResult, Finding
 
 __all__ = ["FORMATS", "ReportContext", "render", "summary"]
 
-FORMATS = ("text", "json", "github", "sarif", "junit")
-
 FIX_MARKER = "[*]"
 
 
 def _text_line(r: FileResult, f: Finding) -> str:
-    line, col, _, _ = span(f)
     marker = f" {FIX_MARKER}" if f.fixable else ""
-    return f"{r.path}:{line}:{col}: {f.code}{marker} {f.message}"
+    return f"{r.path}:{where(f)}: {f.code}{marker} {f.message}"
 
 
 def _name(code: str) -> str:
@@ -84,6 +83,7 @@ def _json_finding(r: FileResult, f: Finding, ctx: ReportContext) -> dict[str, An
         "fix": ({"applicability": "safe", "message": f.fix.title} if f.fix is not None else None),
         "url": codes.doc_url(f.code) if f.code in codes.CODES else None,
         "noqa_row": line,
+        "cell": f.cell,
     }
 
 
@@ -99,7 +99,7 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
         "text": lambda: (render_statistics if ctx.statistics else render_text)(results),
         "json": lambda: render_json(results, ctx),
         "github": lambda: render_github(results, ctx.root),
-        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version),
+        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version, ctx.rules),
         "junit": lambda: render_junit(results),
     }
     if fmt not in renderers:
@@ -107,12 +107,11 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     return renderers[fmt]()
 
 
-def summary(results: Sequence[FileResult], ctx: ReportContext, *, problems: int = 0) -> str:
+def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
     """The human summary for stderr: files, pending changes, findings per code, fixes, errors.
 
     `problems` counts paths discovery could not take (broken links, unreadable folders): they
     were never scanned, so a run with any cannot say that all checks passed."""
-    del ctx  # the summary reads nothing from it today; kept for a stable signature
     skipped = sum(1 for r in results if r.skipped is not None)
     # `check` computes no new text: there a file with a fixable finding is a pending change
     changed = sum(1 for r in results if r.changed or any(f.fixable for f in r.findings))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from codemod.report.common import ordered_findings, root_relative, severity, span
+from codemod.report.common import cell_message, ordered_findings, root_relative, severity, span
 from codemod.types import FileResult, Finding
 
 
@@ -33,7 +33,7 @@ def annotation(path: str, f: Finding) -> str:
         "endColumn": str(end_col),
     }
     prop_text = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
-    return f"::{severity(f.code)} {prop_text}::{escape_data(f'{f.code} {f.message}')}"
+    return f"::{severity(f.code)} {prop_text}::{escape_data(f'{f.code} {cell_message(f)}')}"
 
 
 def render_github(results: Sequence[FileResult], root: Path) -> str:

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from codemod.report.common import finding_key, ordered, span
+from codemod.report.common import finding_key, ordered, where
 from codemod.types import FileResult
 
 SUITE_NAME = "lumyx-migrate"
@@ -47,9 +47,8 @@ def render_junit(results: Sequence[FileResult]) -> str:
         if not findings:  # an error with no finding attached: still say what happened
             ET.SubElement(case, tag, message=_xml_text(r.error or "internal error")).text = path
         for f in findings:
-            line, col, _, _ = span(f)
             el = ET.SubElement(case, tag, message=_xml_text(f"{f.code} {f.message}"), type=f.code)
-            el.text = _xml_text(f"{r.path}:{line}:{col}: {f.code} {f.message}")
+            el.text = _xml_text(f"{r.path}:{where(f)}: {f.code} {f.message}")
     tests = len(results)
     for el in (suites, suite):
         el.set("tests", str(tests))

@@ -50,6 +50,11 @@ def render_rules(rules: Rules) -> str:
         "Finding codes:",
     ]
     for info in codes.CODES.values():
-        out.append(f"  {info.code}  {_FIX[info.fix]:<4}  {info.summary}".rstrip())
-    out += ["", "fix: auto-fixable; fix*: sometimes. `lumyx-migrate explain CODE` documents one code."]
+        out.append(
+            f"  {info.code}  {_FIX[info.fix]:<4}  {codes.summary(info.code, rules)}".rstrip()
+        )
+    out += [
+        "",
+        "fix: auto-fixable; fix*: sometimes. `lumyx-migrate explain CODE` documents one code.",
+    ]
     return "\n".join(out) + "\n"

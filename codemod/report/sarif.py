@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code scanning: every code as a rule, every finding as a result.
 
 Levels come from each code's severity (see `codemod.codes.CodeInfo`): "error" for what fails,
-leaks or went unchecked on Lumyx, "warning" for what needs a person's judgement.
+leaks or went unchecked on the provider, "warning" for what needs a person's judgement. Rule
+help is the code's page rendered with the run's rules, so it states the facts the run checked.
 `partialFingerprints` hash the code, the file and the message, not positions, so moving code
 does not make code scanning see new alerts; identical findings in one file are told apart
 by their order of occurrence.
@@ -20,11 +21,13 @@ from urllib.parse import quote
 
 from codemod import codes
 from codemod.report.common import (
+    cell_message,
     ordered_findings,
     relative_to_root,
     severity,
     span,
 )
+from codemod.rules import Rules, load_rules
 from codemod.types import FileResult, Finding
 
 SCHEMA_URI = (
@@ -34,15 +37,16 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "lumyxFinding/v1"
 
 
-def _rule(info: codes.CodeInfo) -> dict[str, Any]:
+def _rule(info: codes.CodeInfo, rules: Rules) -> dict[str, Any]:
+    page = codes.page(info.code, rules)
     return {
         "id": info.code,
         "name": info.name,
-        "shortDescription": {"text": info.summary},
-        "fullDescription": {"text": info.what},
+        "shortDescription": {"text": codes.summary(info.code, rules)},
+        "fullDescription": {"text": page.what},
         "help": {
-            "text": f"{info.what}\n\n{info.why}\n\nSee {codes.doc_url(info.code)}",
-            "markdown": codes.doc_markdown(info.code),
+            "text": f"{page.what}\n\n{page.why}\n\nSee {codes.doc_url(info.code)}",
+            "markdown": codes.render_page(info.code, rules),
         },
         "helpUri": codes.doc_url(info.code),
         "defaultConfiguration": {"level": info.severity},
@@ -71,7 +75,7 @@ def _result(
         result["ruleIndex"] = rule_index[f.code]
     result |= {
         "level": severity(f.code),
-        "message": {"text": f.message},
+        "message": {"text": cell_message(f)},
         "locations": [
             {
                 "physicalLocation": {
@@ -92,10 +96,13 @@ def _result(
     return result
 
 
-def sarif_log(results: Sequence[FileResult], root: Path, tool_version: str) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict."""
-    rules = [_rule(info) for info in codes.CODES.values()]
-    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+def sarif_log(
+    results: Sequence[FileResult], root: Path, tool_version: str, rules: Rules | None = None
+) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict; `rules` None documents the codes with the default."""
+    active = rules if rules is not None else load_rules()
+    rules_out = [_rule(info, active) for info in codes.CODES.values()]
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules_out)}
     seen: Counter[tuple[str, str, str]] = Counter()
     out = []
     for r, f in ordered_findings(results):
@@ -114,7 +121,7 @@ def sarif_log(results: Sequence[FileResult], root: Path, tool_version: str) -> d
                         "name": "lumyx-migrate",
                         "version": tool_version,
                         "informationUri": codes.HOMEPAGE,
-                        "rules": rules,
+                        "rules": rules_out,
                     }
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
@@ -128,5 +135,8 @@ def sarif_log(results: Sequence[FileResult], root: Path, tool_version: str) -> d
     }
 
 
-def render_sarif(results: Sequence[FileResult], root: Path, tool_version: str) -> str:
-    return json.dumps(sarif_log(results, root, tool_version), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(
+    results: Sequence[FileResult], root: Path, tool_version: str, rules: Rules | None = None
+) -> str:
+    log = sarif_log(results, root, tool_version, rules)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,18 +1,24 @@
-"""Project settings from the target's `pyproject.toml`, `[tool.lumyx-migrate]`.
+"""A run's configuration: the target's `[tool.lumyx-migrate]` settings merged with the flags.
 
-Found by walking up from the first path given (the nearest `pyproject.toml` with the table, as
-ruff does). The command line wins over it. A bad value, including an unknown code in `select` /
-`ignore`, is a `ConfigError` naming the file and key (exit 2). `line-length` falls back to ruff's and black's.
+Settings are found by walking up from the first path given (the nearest `pyproject.toml` with
+the table, as ruff does). The command line wins over them. A bad value, including an unknown
+code in `select` / `ignore`, is a `ConfigError` naming the file and key (exit 2). `line-length`
+falls back to ruff's and black's. Nothing here prints or exits: errors are raised for the
+session to report.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codemod import codes
+from codemod.report.console import ColorMode
+from codemod.rewrite import DEFAULT_LINE_LENGTH
+from codemod.rules import Rules, load_rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,7 +41,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    line_length: int = 88
+    line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
 
 
@@ -133,4 +139,85 @@ def _line_length(section: dict[str, Any], tool: Any, path: Path) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 20:
             raise ConfigError(f"{path}: {where}: must be an integer of at least 20")
         return value
-    return 88
+    return DEFAULT_LINE_LENGTH
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the command line said, named as the click options are; None where it said nothing."""
+
+    paths: tuple[str, ...] = ()
+    rules_path: Path | None = None
+    exclude: tuple[str, ...] = ()
+    no_gitignore: bool = False
+    select: tuple[str, ...] = ()
+    ignore_codes: tuple[str, ...] = ()
+    jobs: int | None = None
+    include_generated: bool | None = None
+    line_length: int | None = None
+    color: ColorMode = "auto"
+    quiet: bool = False
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class Run:
+    """A command's resolved inputs: settings merged with the command line."""
+
+    paths: tuple[str, ...]
+    rules: Rules
+    settings: Settings
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    gitignore: bool
+    jobs: int | None
+    line_length: int
+    include_generated: bool
+    color: ColorMode
+    quiet: bool
+    verbose: bool
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """Comma-separated selectors, possibly repeated, as one upper-case tuple."""
+    return tuple(v.strip().upper() for value in values for v in value.split(",") if v.strip())
+
+
+def resolve_run(flags: Flags) -> Run:
+    """Merge the project's settings with the flags; raises `ConfigError` or `RulesError`."""
+    paths = flags.paths or (".",)
+    settings = load_settings(Path(paths[0]))
+    select = split_codes(flags.select) or split_codes(settings.select)
+    # As in ruff, a --select on the command line starts afresh: the file's ignore no longer applies.
+    ignore = split_codes(flags.ignore_codes) or (() if flags.select else split_codes(settings.ignore))
+    for selector in (*select, *ignore):
+        if not codes.known_selector(selector):
+            raise ConfigError(
+                f"unknown code or prefix {selector!r} in --select/--ignore (see `lumyx-migrate rules`)"
+            )
+    generated = flags.include_generated
+    return Run(
+        paths=paths,
+        rules=load_rules(flags.rules_path or settings.rules),
+        settings=settings,
+        select=select,
+        ignore=ignore,
+        exclude=settings.exclude or (),
+        extend_exclude=(*settings.extend_exclude, *flags.exclude),
+        gitignore=not flags.no_gitignore,
+        jobs=flags.jobs,
+        line_length=flags.line_length or settings.line_length,
+        include_generated=bool(generated if generated is not None else settings.include_generated),
+        color=flags.color,
+        quiet=flags.quiet,
+        verbose=flags.verbose,
+    )
+
+
+def project_rules(rules_path: Path | None) -> Rules:
+    """The rules a command run here would use: --rules, else the project's pyproject setting.
+
+    Raises `ConfigError` or `RulesError`."""
+    return load_rules(rules_path or load_settings(Path(".")).rules)

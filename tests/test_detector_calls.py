@@ -114,10 +114,13 @@ PARAMS = [
         "through a visible ** dict",
     ),
     case(
-        "client.chat.completions.create(messages=[], extra_headers={}, extra_query={}, extra_body={'x': 1}, timeout=5)",
+        "client.chat.completions.create(messages=[], extra_headers={}, extra_query={}, extra_body={'seed': 1}, timeout=5)",
         [],
         "never the SDK's request options",
     ),
+    case("client.chat.completions.create(messages=[], extra_body={'logit_bias': {}, 'seed': 1})", ["LMX306"], "extra_body field not served"),
+    case("EXTRA = {'guided_json': {}}\nclient.chat.completions.create(messages=[], extra_body=EXTRA)", ["LMX306"], "extra_body bound to a name"),
+    case("client.chat.completions.create(messages=[], extra_body=build())", [], "extra_body from a call: not seen"),
     case(
         'opts = {"timeout": 3, "extra_body": {}}\nclient.chat.completions.create(messages=[], **opts)',
         [],

@@ -1,4 +1,4 @@
-"""Name resolution (codemod/analysis/scope.py): what an expression stands for where it is written.
+"""Name resolution (codemod/analysis/bindings.py, values.py): what an expression stands for where it is written.
 
 `what(source, expr)` resolves the last read of the expression text `expr` in `source`, in
 the scope it is evaluated in, and names the result. The rewrite tables at the end show the
@@ -13,7 +13,7 @@ from textwrap import dedent
 import pytest
 from support import assert_noop, assert_rewrite, codes, default_rules
 
-from codemod.analysis.scope import (
+from codemod.analysis.values import (
     ClassVal,
     ClientVal,
     DictVal,

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from support import default_rules, findings
 
-from codemod.analysis.secrets import find_key, mask
+from codemod.analysis.detectors.secrets import find_key
+from codemod.redact import mask
+from codemod.rules import Rules, load_rules
 
 SK = "sk-proj-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8"
 SK_OLD = "sk-" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3"
 NOVA = "nova_" + "Qw3Er4Ty5Ui6Op7"
 
 
+def rules_with(tmp_path: Path, text: str) -> Rules:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    return load_rules(path)
+
+
 @pytest.mark.parametrize(
-    ("secret", "shown"),
+    ("key", "shown"),
     [
-        pytest.param(SK, "sk-p…7Op8", id="first and last four"),
-        pytest.param("abcdefghijklm", "abcd…jklm", id="13 characters: masked"),
-        pytest.param("abcdefghijkl", "…", id="12 characters or fewer: hidden whole"),
-        pytest.param("", "…", id="empty"),
+        pytest.param("tok_a1b2c3d4e5f6g7", "tok_…f6g7", id="more than 12 characters: first and last four"),
+        pytest.param("tok_a1b2c3d4", "tok_…", id="8 to 12 characters: first four only"),
+        pytest.param("tok_a1b", "…", id="fewer than 8 characters: hidden whole"),
     ],
 )
-def test_mask(secret: str, shown: str) -> None:
-    """Enough to recognise the key in a dashboard, never enough to use it."""
-    assert mask(secret) == shown
+def test_keys_are_masked_by_the_one_masking_function(tmp_path: Path, key: str, shown: str) -> None:
+    """The detector shows a key as `codemod.redact.mask` does, whatever its length (a rules file
+    may allow keys shorter than the default patterns do)."""
+    rules = rules_with(tmp_path, '[source]\nkey_patterns = ["^tok_[a-z0-9]{3,}$"]\n')
+    [found] = findings(f'KEY = "{key}"\n', rules)
+    assert found.message == f"hardcoded API key {shown} in source; rotate it and read it from LUMYX_API_KEY"
+    assert mask(key) == shown
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Calls into the API (LMX301-305, LMX401): what is sent where, and whether Lumyx serves it.
+"""Calls into the API (LMX301-305): what is sent where, and whether Lumyx serves it.
 
 Each call is classified by what its function resolves to: a client constructor, a resource
 method under a client (`client.chat.completions.create`), the SDK module's own client
@@ -11,10 +11,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from codemod.analysis import models
-from codemod.analysis.clients import client_state
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.scope import ClientVal, DictVal, QName, ResourceVal, Scope
+from codemod.analysis.detectors import models
+from codemod.analysis.detectors.clients import client_state
+from codemod.analysis.values import ClientVal, DictVal, QName, ResourceVal
+
+CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306")
 
 
 @dataclass
@@ -124,7 +127,9 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
             ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
             continue
         literal = _bound(ctx, value, scope)
-        if name == "messages":
+        if name == "extra_body":
+            _extra_body(ctx, literal)
+        elif name == "messages":
             _roles(ctx, literal)
         elif name == "stop" and (count := _sequence_length(literal)) > chat.max_stop:
             ctx.add("LMX304", f"{count} stop sequences; {provider} accepts at most {chat.max_stop}", value)
@@ -137,6 +142,18 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
                     f"{chat.temperature_min:g}..{chat.temperature_max:g}",
                     value,
                 )
+
+
+def _extra_body(ctx: Context, value: ast.expr) -> None:
+    """`extra_body` keys are sent as body fields as they are: served only when they are chat
+    parameters the provider serves."""
+    if not isinstance(value, ast.Dict):
+        return
+    chat = ctx.rules.chat
+    for key in value.keys:
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value not in chat.params:
+            message = f"`{key.value}` in `extra_body` is sent as a chat parameter {ctx.rules.provider.name} does not serve"
+            ctx.add("LMX306", message, key)
 
 
 def _bound(ctx: Context, value: ast.expr, scope: Scope) -> ast.expr:

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from codemod.config import ConfigError, Settings, find_pyproject, load_settings
+from codemod.rewrite import DEFAULT_LINE_LENGTH
+from codemod.rules import RulesError
+from codemod.settings import (
+    ConfigError,
+    Flags,
+    Settings,
+    find_pyproject,
+    load_settings,
+    resolve_run,
+    split_codes,
+)
 
 
 def project(tmp_path: Path, text: str) -> Path:
@@ -22,7 +32,9 @@ def test_found_by_walking_up(tmp_path: Path) -> None:
 
 
 def test_no_pyproject_means_defaults(tmp_path: Path) -> None:
-    assert load_settings(tmp_path) in (Settings(), load_settings(tmp_path))
+    if find_pyproject(tmp_path) is not None:
+        pytest.skip("a pyproject.toml above the temp folder")
+    assert load_settings(tmp_path) == Settings()
 
 
 def test_every_setting(tmp_path: Path) -> None:
@@ -231,3 +243,72 @@ def test_rules_command_shows_the_projects_rules(tmp_path: Path, monkeypatch: pyt
     refused = CliRunner().invoke(main, ["rules"])
     assert refused.exit_code == 2
     assert "provider.nmae: unknown key" in refused.output
+
+
+# -- the merge with the command line ---------------------------------------------------------
+
+
+def test_a_run_with_no_flags_and_no_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    if find_pyproject(tmp_path) is not None:
+        pytest.skip("a pyproject.toml above the temp folder")
+    run = resolve_run(Flags())
+    assert (run.paths, run.select, run.ignore, run.exclude, run.extend_exclude) == ((".",), (), (), (), ())
+    assert (run.gitignore, run.jobs, run.include_generated, run.color, run.quiet, run.verbose) == (
+        True, None, False, "auto", False, False,
+    )  # fmt: skip
+    assert run.line_length == DEFAULT_LINE_LENGTH == 88
+    assert run.settings == Settings()
+
+
+@pytest.mark.parametrize(
+    ("select", "expected"),
+    [
+        pytest.param((), ("LMX1",), id="the file's select"),
+        pytest.param(("lmx301, LMX302", "LMX9"), ("LMX301", "LMX302", "LMX9"), id="--select replaces it, split and upper-cased"),
+    ],
+)
+def test_select_from_flags_or_file(tmp_path: Path, select: tuple[str, ...], expected: tuple[str, ...]) -> None:
+    start = project(tmp_path, '[tool.lumyx-migrate]\nselect = ["LMX1"]\nignore = ["LMX105"]\n')
+    run = resolve_run(Flags(paths=(str(start),), select=select))
+    assert run.select == expected
+    assert run.ignore == (() if select else ("LMX105",)), "a --select drops the file's ignore"
+
+
+def test_flags_win_over_the_file_and_excludes_add_up(tmp_path: Path) -> None:
+    start = project(
+        tmp_path,
+        '[tool.lumyx-migrate]\nextend-exclude = ["gen"]\nline-length = 100\ninclude-generated = true\n',
+    )
+    flags = Flags(paths=(str(start),), exclude=("tmp",), line_length=79, include_generated=False, no_gitignore=True)
+    run = resolve_run(flags)
+    assert (run.extend_exclude, run.line_length, run.include_generated, run.gitignore) == (
+        ("gen", "tmp"), 79, False, False,
+    )  # fmt: skip
+    assert resolve_run(Flags(paths=(str(start),))).include_generated is True, "unset flag: the file's"
+
+
+@pytest.mark.parametrize(
+    ("flags", "error", "message"),
+    [
+        pytest.param(Flags(select=("LMX7",)), ConfigError, "unknown code or prefix 'LMX7' in --select/--ignore (see `lumyx-migrate rules`)", id="unknown selector"),
+        pytest.param(Flags(ignore_codes=("LMX1,NOPE",)), ConfigError, "unknown code or prefix 'NOPE' in --select/--ignore (see `lumyx-migrate rules`)", id="unknown ignore"),
+    ],
+)
+def test_bad_flags_are_raised_not_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flags: Flags, error: type[Exception], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error) as raised:
+        resolve_run(flags)
+    assert str(raised.value) == message
+
+
+def test_a_missing_rules_file_is_a_rules_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RulesError, match="cannot read rules file"):
+        resolve_run(Flags(rules_path=tmp_path / "missing.toml"))
+
+
+def test_split_codes() -> None:
+    assert split_codes(["lmx1, LMX301,", " ", "lmx2"]) == ("LMX1", "LMX301", "LMX2")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ast
 
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context, ModelReach
-from codemod.analysis.scope import DictVal, EnvVal, ParamVal, Scope, StrVal, Unknown
+from codemod.analysis.values import DictVal, EnvVal, ParamVal, StrVal, Unknown
 from codemod.types import Edit, EditKind, Fix
+
+CODES: tuple[str, ...] = ("LMX201", "LMX202", "LMX203")
 
 
 def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, allowed: bool) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
-from codemod.analysis import suppress
-from codemod.analysis.context import ClientState, Context
-from codemod.analysis.scope import ClientVal, DictVal, Scope, StrVal, pos_of
-from codemod.types import ArgChange, Edit, EditKind, Fix
+from codemod.analysis.bindings import Scope, pos_of
+from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
+from codemod.analysis.values import ClientVal, DictVal, StrVal
+from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
+
+CODES: tuple[str, ...] = ("LMX101", "LMX102", "LMX103", "LMX104")
 
 
 @dataclass
@@ -24,6 +27,11 @@ class _Arg:
     name: str
     value: ast.expr
     node: ast.AST  # what a finding points at
+
+
+# The verdict on the key (base URL) argument, "set" when the call does not pass one; and the argument.
+_Key = tuple[KeyVerdict | Literal["set"], _Arg | None]
+_Base = tuple[BaseVerdict | Literal["set"], _Arg | None]
 
 
 def client_state(ctx: Context, client: ClientVal, scope: Scope) -> ClientState:
@@ -40,12 +48,27 @@ def client_state(ctx: Context, client: ClientVal, scope: Scope) -> ClientState:
 
 def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> ClientState:
     spec = client.spec
-    shown = ctx.source(call.func)
-    target = ctx.rules.provider.name
     if spec.azure:
-        message = f"Azure OpenAI client `{shown}` cannot be pointed at {target} automatically"
+        shown = ctx.source(call.func)
+        message = f"Azure OpenAI client `{shown}` cannot be pointed at {ctx.rules.provider.name} automatically"
         return ClientState("azure", [ctx.finding("LMX104", message, call)])
+    args, opaque_kwargs = _arguments(ctx, call, scope)
+    key_arg = next((args[n] for n in spec.api_key_args if n in args), None)
+    base_arg = next((args[n] for n in spec.base_url_args if n in args), None)
+    base: BaseVerdict | Literal["set"] = ctx.base_verdict(base_arg.value, scope) if base_arg else "set"
+    key: KeyVerdict | Literal["set"] = ctx.key_verdict(key_arg.value, scope) if key_arg else "set"
+    refused = _refusal(ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs)
+    if refused is not None:
+        return refused
+    found = _migration(ctx, client, call, (key, key_arg), (base, base_arg))
+    if ctx.suppressions.covers(found):
+        # The user keeps this client as it is: its calls and model names are left alone too.
+        return ClientState("ignored", [found])
+    return ClientState("migrate", [found])
 
+
+def _arguments(ctx: Context, call: ast.Call, scope: Scope) -> tuple[dict[str, _Arg], bool]:
+    """The keywords the constructor receives, and whether a `**spread` hides some of them."""
     args: dict[str, _Arg] = {}
     opaque_kwargs = False
     for kw in call.keywords:
@@ -59,26 +82,36 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
                 args.setdefault(str(k.value), _Arg(str(k.value), v, k))
         else:
             opaque_kwargs = True
+    return args, opaque_kwargs
 
-    key_arg = next((args[n] for n in spec.api_key_args if n in args), None)
-    base_arg = next((args[n] for n in spec.base_url_args if n in args), None)
-    base = ctx.base_verdict(base_arg.value, scope) if base_arg else "set"
-    key = ctx.key_verdict(key_arg.value, scope) if key_arg else "set"
 
-    if base == "elsewhere" and base_arg is not None:
+def _refusal(
+    ctx: Context,
+    call: ast.Call,
+    scope: Scope,
+    key: _Key,
+    base: _Base,
+    *,
+    opaque_kwargs: bool,
+) -> ClientState | None:
+    """The state of a constructor that is already Lumyx or is not migrated; None to migrate it."""
+    shown = ctx.source(call.func)
+    target = ctx.rules.provider.name
+    (key_verdict, key_arg), (base_verdict, base_arg) = key, base
+    if base_verdict == "elsewhere" and base_arg is not None:
         url = ctx.value(base_arg.value, scope)
         host = urlsplit(str(url.node.value)).hostname if isinstance(url, StrVal) else None
         where = host or "another host"
         message = f"client `{shown}` points at {where}, not {target}: left as it is"
         return ClientState("elsewhere", [ctx.finding("LMX102", message, base_arg.node)])
-    if base == "opaque" and base_arg is not None:
+    if base_verdict == "opaque" and base_arg is not None:
         message = f"client `{shown}` takes its base URL from `{_short(ctx.source(base_arg.value))}`; check it points at {target}"
         return ClientState("opaque", [ctx.finding("LMX102", message, base_arg.node)])
-    if key == "opaque" and key_arg is not None:
+    if key_verdict == "opaque" and key_arg is not None:
         env = ctx.rules.provider.api_key_env
         message = f"client `{shown}` takes its API key from `{_short(ctx.source(key_arg.value))}`; read it from {env} instead"
         return ClientState("opaque", [ctx.finding("LMX103", message, key_arg.node)])
-    if base == "ok" and key == "ok":
+    if base_verdict == "ok" and key_verdict == "ok":
         return ClientState("lumyx")
     if opaque_kwargs and (key_arg is None or base_arg is None):
         message = f"client `{shown}` is built from **kwargs the tool cannot see; set api_key and base_url for {target} by hand"
@@ -87,12 +120,24 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     if unfixable:
         message = f"OpenAI client `{shown}` is not pointed at {target}: {unfixable}; migrate it by hand"
         return ClientState("opaque", [ctx.finding("LMX101", message, call)])
+    return None
 
+
+def _migration(
+    ctx: Context,
+    client: ClientVal,
+    call: ast.Call,
+    key: _Key,
+    base: _Base,
+) -> Finding:
+    """LMX101 with the fix: missing arguments added, OpenAI's values replaced by reads."""
+    spec = client.spec
+    inserts = ctx.inserts
     edits: list[Edit] = []
     added: list[ArgChange] = []
-    for state, arg, names, text in (
-        (key, key_arg, spec.api_key_args, ctx.key_read()),
-        (base, base_arg, spec.base_url_args, ctx.base_read()),
+    for (state, arg), names, text in (
+        (key, spec.api_key_args, inserts.key_read()),
+        (base, spec.base_url_args, inserts.base_read()),
     ):
         if state == "set":
             added.append(ArgChange(names[0], text))
@@ -101,15 +146,11 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
             edits.append(Edit(EditKind.REPLACE, start, end, text))
     start, end = ctx.span(call)  # also re-lays the call out when a replacement makes it too long
     edits.append(Edit(EditKind.CALL_ARGS, start, end, args=tuple(added)))
-    edits.extend(ctx.os_edits)
+    edits.extend(inserts.os_edits)
     provider = ctx.rules.provider
     fix = Fix(f"Read the key from {provider.api_key_env} and the base URL from {provider.base_url_env}", tuple(edits))
-    message = f"OpenAI client `{shown}` is not pointed at {provider.name}"
-    found = ctx.finding("LMX101", message, call, fix)
-    if suppress.of(ctx).covers(found):
-        # The user keeps this client as it is: its calls and model names are left alone too.
-        return ClientState("ignored", [found])
-    return ClientState("migrate", [found])
+    message = f"OpenAI client `{ctx.source(call.func)}` is not pointed at {provider.name}"
+    return ctx.finding("LMX101", message, call, fix)
 
 
 def _visible_dict(ctx: Context, expr: ast.expr, scope: Scope) -> DictVal | None:
@@ -141,8 +182,8 @@ def _why_unfixable(ctx: Context, call: ast.Call, scope: Scope) -> str | None:
     """Why the arguments cannot be added where the call is written, or None."""
     if ctx.in_fstring(call):
         return "it is built inside an f-string"
-    if not ctx.os_usable(scope, call):
-        return f"`{ctx.os_name}` is not the os module there"
+    if not ctx.inserts.os_usable(scope, call):
+        return f"`{ctx.inserts.os_name}` is not the os module there"
     return None
 
 

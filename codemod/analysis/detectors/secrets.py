@@ -10,17 +10,13 @@ import ast
 import re
 
 from codemod.analysis.context import Context
+from codemod.redact import mask
 from codemod.rules import SourceFacts
+
+CODES: tuple[str, ...] = ("LMX501",)
 
 # What separates a key from the text around it in a header, URL or sentence (keys hold none).
 _WORD = re.compile(r"[^\s\"'`=:,;&?/.()<>\[\]{}]+")
-
-
-def mask(secret: str) -> str:
-    """First 4 and last 4 characters; shorter secrets are hidden whole."""
-    if len(secret) <= 12:
-        return "…"
-    return f"{secret[:4]}…{secret[-4:]}"
 
 
 def find_key(source: SourceFacts, value: str) -> str | None:

@@ -1,8 +1,9 @@
-"""Module-level configuration of the SDK (LMX105, LMX401): `openai.api_key = ...` and friends.
+"""Module-level configuration of the SDK (LMX102-105, LMX401): `openai.api_key = ...` and friends.
 
 `openai.api_key` / `openai.api_base` (SDK < 1.0) and `openai.base_url` (SDK >= 1.0) get the
 same environment reads as clients; a module that calls the module-level client without
-configuring it gets the configuration added after its imports.
+configuring it gets the configuration added after its imports. (Not to be confused with
+`codemod.settings`, the tool's own settings.)
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from codemod.analysis.calls import CallState, endpoint_call
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.scope import Scope, StrVal
+from codemod.analysis.detectors.calls import CallState, endpoint_call
+from codemod.analysis.values import StrVal
 from codemod.types import Edit, EditKind, Fix
+
+CODES: tuple[str, ...] = ("LMX102", "LMX103", "LMX104", "LMX105", "LMX401")
 
 
 @dataclass
@@ -39,44 +43,22 @@ def on_assign(ctx: Context, node: ast.Assign | ast.AnnAssign, scope: Scope, stat
 
 
 def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
-    rules = ctx.rules
-    mc = rules.module_config
-    provider = rules.provider
-    allowed = True
+    """Once the whole module is seen: its configuration, then its module-level calls."""
+    mc = ctx.rules.module_config
+    provider = ctx.rules.provider
     keys = [a for a in config.assignments if a.attr in mc.api_key_attrs]
     bases = [a for a in config.assignments if a.attr in mc.base_url_attrs]
-    for a in config.assignments:
-        if a.attr in mc.azure_markers:
-            val = ctx.value(a.value, a.scope)
-            if isinstance(val, StrVal) and "azure" in str(val.node.value).lower():
-                ctx.add("LMX104", "module configured for Azure OpenAI; migrate it by hand", a.stmt)
-                allowed = False
+    allowed = _not_azure(ctx, config)
     fixes: list[tuple[_Assignment, str]] = []
     if allowed:
-        for a in bases:
-            verdict = ctx.base_verdict(a.value, a.scope)
-            if verdict == "elsewhere":
-                ctx.add("LMX102", f"`{ctx.source(a.stmt.targets[0] if isinstance(a.stmt, ast.Assign) else a.stmt.target)}` points at another host, not {provider.name}: left as it is", a.stmt)
-                allowed = False
-            elif verdict == "opaque":
-                ctx.add("LMX102", f"module base URL comes from `{ctx.source(a.value)}`; check it points at {provider.name}", a.stmt)
-                allowed = False
-            elif verdict == "replace":
-                fixes.append((a, ctx.base_read(trailing_slash=a.attr == mc.base_url_attr)))
-        for a in keys:
-            verdict = ctx.key_verdict(a.value, a.scope)
-            if verdict == "opaque":
-                ctx.add("LMX103", f"module API key comes from `{ctx.source(a.value)}`; read it from {provider.api_key_env} instead", a.stmt)
-                allowed = False
-            elif verdict == "replace":
-                fixes.append((a, ctx.key_read()))
+        allowed, fixes = _replacements(ctx, keys, bases)
     if allowed:
         for a, text in fixes:
             start, end = ctx.span(a.value)
             env = provider.api_key_env if a.attr in mc.api_key_attrs else provider.base_url_env
             fix = Fix(
                 f"Read {env} from the environment",
-                (Edit(EditKind.REPLACE, start, end, text), *ctx.os_edits),
+                (Edit(EditKind.REPLACE, start, end, text), *ctx.inserts.os_edits),
             )
             ctx.add("LMX105", f"module-level `{a.attr}` is not pointed at {provider.name}", a.stmt, fix)
         _complete(ctx, config, calls, keys, bases)
@@ -91,6 +73,48 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
                 mcall.call.func,
             )
         endpoint_call(ctx, mcall.call, mcall.scope, mcall.path, allowed=allowed, legacy=mcall.legacy)
+
+
+def _not_azure(ctx: Context, config: ConfigState) -> bool:
+    """LMX104 for each assignment that configures Azure; False when there is one."""
+    allowed = True
+    for a in config.assignments:
+        if a.attr in ctx.rules.module_config.azure_markers:
+            val = ctx.value(a.value, a.scope)
+            if isinstance(val, StrVal) and "azure" in str(val.node.value).lower():
+                ctx.add("LMX104", "module configured for Azure OpenAI; migrate it by hand", a.stmt)
+                allowed = False
+    return allowed
+
+
+def _replacements(
+    ctx: Context, keys: list[_Assignment], bases: list[_Assignment]
+) -> tuple[bool, list[tuple[_Assignment, str]]]:
+    """The environment read each OpenAI value is replaced with; False when a value the tool
+    cannot migrate (another host, an expression it cannot see) keeps the module as it is."""
+    mc = ctx.rules.module_config
+    provider = ctx.rules.provider
+    allowed = True
+    fixes: list[tuple[_Assignment, str]] = []
+    for a in bases:
+        verdict = ctx.base_verdict(a.value, a.scope)
+        if verdict == "elsewhere":
+            target = a.stmt.targets[0] if isinstance(a.stmt, ast.Assign) else a.stmt.target
+            ctx.add("LMX102", f"`{ctx.source(target)}` points at another host, not {provider.name}: left as it is", a.stmt)
+            allowed = False
+        elif verdict == "opaque":
+            ctx.add("LMX102", f"module base URL comes from `{ctx.source(a.value)}`; check it points at {provider.name}", a.stmt)
+            allowed = False
+        elif verdict == "replace":
+            fixes.append((a, ctx.inserts.base_read(trailing_slash=a.attr == mc.base_url_attr)))
+    for a in keys:
+        key_verdict = ctx.key_verdict(a.value, a.scope)
+        if key_verdict == "opaque":
+            ctx.add("LMX103", f"module API key comes from `{ctx.source(a.value)}`; read it from {provider.api_key_env} instead", a.stmt)
+            allowed = False
+        elif key_verdict == "replace":
+            fixes.append((a, ctx.inserts.key_read()))
+    return allowed, fixes
 
 
 def _complete(
@@ -110,32 +134,19 @@ def _complete(
         return
     lines = []
     if not keys:
-        lines.append(f"{alias}.{mc.api_key_attrs[0]} = {ctx.key_read()}")
+        lines.append(f"{alias}.{mc.api_key_attrs[0]} = {ctx.inserts.key_read()}")
     if not bases:
         attr = mc.legacy_base_url_attr if legacy else mc.base_url_attr
-        lines.append(f"{alias}.{attr} = {ctx.base_read(trailing_slash=attr == mc.base_url_attr)}")
+        lines.append(f"{alias}.{attr} = {ctx.inserts.base_read(trailing_slash=attr == mc.base_url_attr)}")
     existing = [a for a in config.assignments if a.scope.kind == "module" or a.scope is ctx.module_scope]
     if existing:
-        edit = _after_statement(ctx, existing[-1].stmt, lines)
+        edit = ctx.inserts.after_statement(existing[-1].stmt, lines)
     else:
         import_stmt = _import_of(ctx, alias)
-        edit = ctx.insert_after_imports(import_stmt, lines)
-    fix = Fix(f"Configure the module-level client for {ctx.rules.provider.name}", (edit, *ctx.os_edits))
+        edit = ctx.inserts.insert_after_imports(import_stmt, lines)
+    fix = Fix(f"Configure the module-level client for {ctx.rules.provider.name}", (edit, *ctx.inserts.os_edits))
     what = " and ".join(line.split(" = ")[0] for line in lines)
     ctx.add("LMX105", f"module-level {mc.module} client is used without {what} set for {ctx.rules.provider.name}", anchor_node, fix)
-
-
-def _after_statement(ctx: Context, stmt: ast.stmt, lines: list[str]) -> Edit:
-    line = ctx.index.line_text(stmt.lineno)
-    indent = line[: len(line) - len(line.lstrip())]
-    text = "".join(indent + one + ctx.newline for one in lines)
-    end_line = stmt.end_lineno or stmt.lineno
-    if end_line < len(ctx.index.lines):
-        offset = ctx.index.line_start(end_line + 1)
-        return Edit(EditKind.INSERT, offset, offset, text)
-    offset = len(ctx.text)
-    prefix = "" if ctx.text.endswith(("\n", "\r")) else ctx.newline
-    return Edit(EditKind.INSERT, offset, offset, prefix + text)
 
 
 def _import_of(ctx: Context, alias: str) -> ast.stmt | None:

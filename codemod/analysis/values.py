@@ -1,0 +1,377 @@
+"""What an expression stands for where it is written: `Resolver.value` over the bindings.
+
+`Resolver.value` answers lazily what an expression is: a qualified name of an imported module
+or symbol, an OpenAI client instance, a resource under a client (`client.chat.completions`), a
+string, a dict literal, an environment read, a function... Flow-insensitive within a scope
+except that a use sees the last binding before it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, pos_of
+from codemod.rules import ClientSpec, Rules
+
+
+@dataclass(frozen=True)
+class QName:
+    """An imported module or symbol, by its fully qualified name (`openai.OpenAI`)."""
+
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class ClientVal:
+    """An instance of a client class. `ctor` is the constructing call when the tool saw it."""
+
+    spec: ClientSpec
+    ctor: ast.Call | None
+
+
+@dataclass(frozen=True, eq=False)
+class ResourceVal:
+    """An attribute path under a client instance or the SDK module (`client.chat.completions`)."""
+
+    base: ClientVal | QName
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class StrVal:
+    node: ast.Constant
+
+
+@dataclass(frozen=True, eq=False)
+class DictVal:
+    node: ast.Dict
+    scope: Scope
+
+
+@dataclass(frozen=True, eq=False)
+class EnvVal:
+    """An environment read: `os.environ["X"]`, `os.environ.get("X", d)`, `os.getenv("X", d)`."""
+
+    node: ast.expr
+    name: str | None
+    default: ast.expr | None
+
+
+@dataclass(frozen=True, eq=False)
+class FuncVal:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: Scope  # the function's own scope
+
+
+@dataclass(frozen=True, eq=False)
+class ClassVal:
+    node: ast.ClassDef
+    scope: Scope
+
+
+@dataclass(frozen=True, eq=False)
+class SelfVal:
+    """`self` inside a method of the class whose scope this is."""
+
+    scope: Scope
+
+
+@dataclass(frozen=True, eq=False)
+class ParamVal:
+    arg: ast.arg
+    default: ast.expr | None
+    scope: Scope
+
+
+@dataclass(frozen=True, eq=False)
+class Unknown:
+    pass
+
+
+Value = (
+    QName
+    | ClientVal
+    | ResourceVal
+    | StrVal
+    | DictVal
+    | EnvVal
+    | FuncVal
+    | ClassVal
+    | SelfVal
+    | ParamVal
+    | Unknown
+)
+UNKNOWN = Unknown()
+
+
+class Resolver:
+    """Answers what an expression stands for, at the place it is written."""
+
+    def __init__(self, tree: ast.Module, rules: Rules) -> None:
+        exports: dict[str, tuple[str, ...]] = {}
+        for spec in rules.clients:
+            exports[spec.module] = (*exports.get(spec.module, ()), *spec.names)
+        collector = Collector(tree, exports)
+        self.module = collector.run(tree)
+        self.scope_of = collector.scope_of
+        self.shadowed = collector.shadowed
+        self.fstrings = collector.fstrings
+        self.strings = collector.strings
+        self.rules = rules
+        self._active: set[int] = set()
+
+    def walk(self) -> Iterator[tuple[ast.AST, Scope]]:
+        """Every node of the module with the scope it is evaluated in (pre-order)."""
+        stack: list[tuple[ast.AST, Scope]] = [(self.module.node, self.module)]
+        while stack:
+            node, scope = stack.pop()
+            yield node, scope
+            inner = self.scope_of.get(id(node))
+            children = list(ast.iter_child_nodes(node))
+            for child in reversed(children):
+                child_scope = scope
+                if inner is not None and inner is not scope:
+                    # Decorators, defaults, bases and annotations run in the outer scope.
+                    child_scope = inner if _in_body(node, child) else scope
+                stack.append((child, child_scope))
+
+    def lookup(self, name: str, scope: Scope, pos: Pos) -> Binding | None:
+        """The binding a use of `name` at `pos` in `scope` sees."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            found = self._in_scope(current, name, pos if first else None)
+            if found is not None:
+                return found
+            first = False
+            current = current.parent
+        return None
+
+    @staticmethod
+    def _in_scope(scope: Scope, name: str, pos: Pos | None) -> Binding | None:
+        bindings = scope.bindings.get(name)
+        if not bindings:
+            return None
+        real = [b for b in bindings if not b.fallback] or bindings
+        if pos is not None:
+            before = [b for b in real if b.pos < pos]
+            if before:
+                return before[-1]
+            if scope.kind == "module":
+                return None
+        return real[-1]
+
+    def value(self, node: ast.expr | None, scope: Scope) -> Value:
+        if node is None:
+            return UNKNOWN
+        key = id(node)
+        if key in self._active:
+            return UNKNOWN
+        self._active.add(key)
+        try:
+            return self._value(node, scope)
+        finally:
+            self._active.discard(key)
+
+    def _value(self, node: ast.expr, scope: Scope) -> Value:
+        if isinstance(node, ast.Name):
+            return self._name(node, scope)
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node, scope)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope)
+        if isinstance(node, ast.Subscript):
+            base = self.value(node.value, scope)
+            if isinstance(base, QName) and base.name == "os.environ":
+                return EnvVal(node, _const_str(node.slice), None)
+            return UNKNOWN
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return StrVal(node)
+        if isinstance(node, ast.Dict):
+            return DictVal(node, scope)
+        if isinstance(node, ast.Await):
+            return self.value(node.value, scope)
+        if isinstance(node, ast.BoolOp):
+            for operand in node.values:
+                val = self.value(operand, scope)
+                if isinstance(val, ClientVal):
+                    return val
+            return UNKNOWN
+        if isinstance(node, ast.IfExp):
+            for branch in (node.body, node.orelse):
+                val = self.value(branch, scope)
+                if isinstance(val, ClientVal):
+                    return val
+            return UNKNOWN
+        if isinstance(node, ast.NamedExpr):
+            return self.value(node.value, scope)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            # `read.rstrip("/") + "/"`: still that environment read, normalised
+            left = self.value(node.left, scope)
+            if isinstance(left, EnvVal) and isinstance(node.right, ast.Constant):
+                return left
+        return UNKNOWN
+
+    def _name(self, node: ast.Name, scope: Scope) -> Value:
+        if id(node) in self.shadowed:
+            return UNKNOWN
+        if scope.self_name is not None and node.id == scope.self_name and scope.class_scope:
+            return SelfVal(scope.class_scope)
+        binding = self.lookup(node.id, scope, pos_of(node))
+        if binding is None and node.id == "os":
+            # `os.environ[...]` with `os` never bound here (imported below, or forgotten): the
+            # module is what it can only mean, and what it is once a fix adds `import os`, so
+            # that the first run already sees what the second would.
+            return QName("os")
+        return self.binding_value(binding)
+
+    def binding_value(self, binding: Binding | None) -> Value:
+        if binding is None:
+            return UNKNOWN
+        if binding.kind == "import" and binding.qname:
+            return QName(binding.qname)
+        if binding.kind in ("assign", "with") and binding.scope is not None:
+            val = self.value(binding.value, binding.scope)
+            if binding.kind == "with" and isinstance(val, ResourceVal):
+                return UNKNOWN  # `with client.x.stream(...) as s`: a stream, not the resource
+            if isinstance(val, Unknown) and isinstance(binding.node, ast.AnnAssign):
+                # `client: AsyncOpenAI = get_client()` with a factory from another file
+                annotated = self._annotation_client(binding.node.annotation, binding.scope)
+                if annotated is not None:
+                    return annotated
+            return val
+        if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.scope:
+            annotated = self._annotation_client(binding.node.annotation, binding.scope)
+            if annotated is not None:
+                return annotated
+            return ParamVal(binding.node, binding.value, binding.scope)
+        if binding.kind == "def" and isinstance(binding.node, FUNCS):
+            inner = self.scope_of.get(id(binding.node))
+            if inner is not None:
+                return FuncVal(binding.node, inner)
+        if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
+            inner = self.scope_of.get(id(binding.node))
+            if inner is not None:
+                return ClassVal(binding.node, inner)
+        return UNKNOWN
+
+    def _annotation_client(self, annotation: ast.expr | None, scope: Scope) -> ClientVal | None:
+        if annotation is None:
+            return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except SyntaxError:
+                return None
+        candidates: list[ast.expr] = [annotation]
+        if isinstance(annotation, ast.BinOp):  # OpenAI | None
+            candidates = [annotation.left, annotation.right]
+        elif isinstance(annotation, ast.Subscript):  # Optional[OpenAI]
+            candidates = [annotation.slice]
+        for cand in candidates:
+            val = self.value(cand, scope)
+            if isinstance(val, QName):
+                spec = self.rules.client_by_qualname.get(val.name)
+                if spec is not None:
+                    return ClientVal(spec, None)
+        return None
+
+    def _attribute(self, node: ast.Attribute, scope: Scope) -> Value:
+        base = self.value(node.value, scope)
+        attr = node.attr
+        if isinstance(base, QName):
+            return QName(f"{base.name}.{attr}")
+        if isinstance(base, ClientVal):
+            if attr in self.rules.endpoints.passthrough:
+                return base
+            return ResourceVal(base, (attr,))
+        if isinstance(base, ResourceVal):
+            if attr in self.rules.endpoints.passthrough:
+                return base
+            return ResourceVal(base.base, (*base.path, attr))
+        if isinstance(base, SelfVal):
+            return self._class_attr(base.scope, attr, instance=True)
+        if isinstance(base, ClassVal):
+            return self._class_attr(base.scope, attr, instance=False)
+        return UNKNOWN
+
+    def _class_attr(self, cls: Scope, attr: str, *, instance: bool) -> Value:
+        first: Value = UNKNOWN
+        if instance:
+            for value, method_scope in cls.self_attrs.get(attr, []):
+                val = self.value(value, method_scope)
+                if isinstance(val, ClientVal):
+                    return val
+                if isinstance(first, Unknown):
+                    first = val
+        binding = self._in_scope(cls, attr, None)
+        if binding is not None:
+            val = self.binding_value(binding)
+            if not isinstance(val, Unknown):
+                return val
+        return first
+
+    def _call(self, node: ast.Call, scope: Scope) -> Value:
+        func = self.value(node.func, scope)
+        if isinstance(func, QName):
+            spec = self.rules.client_by_qualname.get(func.name)
+            if spec is not None:
+                return ClientVal(spec, node)
+            if func.name in ("os.getenv", "os.environ.get"):
+                name = _const_str(node.args[0]) if node.args else None
+                default = node.args[1] if len(node.args) > 1 else None
+                for kw in node.keywords:
+                    if kw.arg == "default":
+                        default = kw.value
+                    elif kw.arg == "key" and name is None:
+                        name = _const_str(kw.value)
+                return EnvVal(node, name, default)
+            return UNKNOWN
+        passthrough = isinstance(node.func, ast.Attribute) and node.func.attr in self.rules.endpoints.passthrough
+        if passthrough and isinstance(func, ClientVal | ResourceVal):
+            return func  # `client.with_options(timeout=5)`: the same client, other options
+        if isinstance(func, ClientVal):
+            return UNKNOWN
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("strip", "rstrip", "lstrip")
+            and isinstance(base := self.value(node.func.value, scope), EnvVal)
+        ):
+            return base
+        if isinstance(func, ResourceVal):
+            return UNKNOWN
+        if isinstance(func, FuncVal):
+            return self._returns(func)
+        if isinstance(func, ClassVal):
+            return UNKNOWN
+        return UNKNOWN
+
+    def _returns(self, func: FuncVal) -> Value:
+        annotated = self._annotation_client(func.node.returns, func.scope.parent or func.scope)
+        for expr in func.scope.returns:
+            val = self.value(expr, func.scope)
+            if isinstance(val, ClientVal):
+                return val
+        return annotated if annotated is not None else UNKNOWN
+
+
+def _in_body(owner: ast.AST, child: ast.AST) -> bool:
+    """Is `child` part of the body of the def/class `owner` (as opposed to its header)?"""
+    if isinstance(owner, FUNCS):
+        return any(child is stmt for stmt in owner.body)
+    if isinstance(owner, ast.ClassDef):
+        return any(child is stmt for stmt in owner.body)
+    if isinstance(owner, ast.Lambda):
+        return child is owner.body
+    return True
+
+
+def _const_str(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None

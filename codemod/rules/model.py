@@ -1,0 +1,228 @@
+"""The rules as frozen values, and the schema of the rules file: the loader reads each table's
+keys, types, required keys and defaults from these dataclasses, so a key is declared once.
+
+A field without a default is a required key. `field(metadata=...)` adds what a type cannot say:
+`each` checks every string of a list (a glob, a regular expression); `internal` marks a value
+the loader sets itself, never read from the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+Action = Literal["map", "keep", "unsupported"]
+EndpointKind = Literal["served", "exclusive", "coming_soon", "unserved"]
+
+
+class FieldProblem(ValueError):
+    """A value that is wrong only next to another one; the loader adds the file and the table."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+def glob_problem(glob: str) -> str | None:
+    """Why `glob` cannot be a glob (None when it can): fnmatch would read it as a literal."""
+    if not glob:
+        return "bad glob '': empty"
+    depth = 0
+    for ch in glob:
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+    return f"bad glob {glob!r}: unclosed '['" if depth else None
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a regular expression (None when it is)."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"bad pattern {pattern!r}: {exc}"
+    return None
+
+
+def _each(check: Callable[[str], str | None]) -> dict[str, object]:
+    return {"each": check}
+
+
+GLOBS = _each(glob_problem)
+REGEXES = _each(regex_problem)
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    base_url: str
+    api_key_env: str
+    base_url_env: str
+    key_prefix: str
+    models: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What an OpenAI setup looks like, so it can be recognised and replaced."""
+
+    api_key_env: tuple[str, ...] = field(metadata=GLOBS)
+    base_url_env: tuple[str, ...] = field(metadata=GLOBS)
+    base_urls: tuple[str, ...] = field(metadata=GLOBS)
+    key_patterns: tuple[str, ...] = field(metadata=REGEXES)
+    ignore_calls: tuple[str, ...] = ()
+
+    @cached_property
+    def key_regexes(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.key_patterns)
+
+    def is_openai_key_env(self, name: str) -> bool:
+        return _any_glob(name, self.api_key_env, fold=True)
+
+    def is_openai_base_env(self, name: str) -> bool:
+        return _any_glob(name, self.base_url_env, fold=True)
+
+    def is_openai_url(self, url: str) -> bool:
+        return _any_glob(url.rstrip("/"), self.base_urls, fold=True) or _any_glob(
+            url, self.base_urls, fold=True
+        )
+
+    def looks_like_key(self, value: str) -> bool:
+        return any(r.search(value) for r in self.key_regexes)
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """A constructor whose instances talk to OpenAI: the SDK's own clients and wrappers."""
+
+    id: str
+    module: str
+    names: tuple[str, ...]
+    api_key_args: tuple[str, ...] = ()
+    base_url_args: tuple[str, ...] = ()
+    model_args: tuple[str, ...] = ()
+    azure: bool = False
+
+    @property
+    def qualified_names(self) -> tuple[str, ...]:
+        return tuple(f"{self.module}.{n}" for n in self.names)
+
+
+@dataclass(frozen=True)
+class ModuleConfig:
+    module: str
+    api_key_attrs: tuple[str, ...]
+    base_url_attrs: tuple[str, ...]
+    base_url_attr: str
+    legacy_base_url_attr: str
+    azure_markers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelRule:
+    match: tuple[str, ...] = field(metadata=GLOBS)
+    action: Action = "map"
+    to: str | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        """`to` names the target of a mapping, and only of one."""
+        if self.action == "map" and not self.to:
+            raise FieldProblem("to", "required when action is map")
+        if self.action != "map" and self.to is not None:
+            raise FieldProblem("to", "only allowed when action is map")
+
+    def matches(self, model: str) -> bool:
+        return _any_glob(model, self.match, fold=False)
+
+
+@dataclass(frozen=True)
+class Models:
+    param_names: tuple[str, ...] = field(metadata=GLOBS)
+    map: tuple[ModelRule, ...]
+
+    def rule_for(self, model: str) -> ModelRule | None:
+        """The first rule that matches `model`; None when none does."""
+        for rule in self.map:
+            if rule.matches(model):
+                return rule
+        return None
+
+    def is_param_name(self, name: str) -> bool:
+        return _any_glob(name, self.param_names, fold=True)
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    served: tuple[str, ...]
+    coming_soon: tuple[str, ...]
+    unserved: tuple[str, ...]
+    exclusive: tuple[str, ...] = ()
+    passthrough: tuple[str, ...] = ()
+
+    def classify(self, path: str) -> EndpointKind | None:
+        """The kind of the dotted `path`; None when it is not an API resource.
+
+        The longest listed prefix of `path` decides, so that `chat.completions.create` can be
+        served while `chat.completions.list` is not.
+        """
+        best: tuple[int, EndpointKind | None] = (-1, None)
+        kinds: tuple[tuple[EndpointKind, tuple[str, ...]], ...] = (
+            ("served", self.served),
+            ("exclusive", self.exclusive),
+            ("coming_soon", self.coming_soon),
+            ("unserved", self.unserved),
+        )
+        for kind, entries in kinds:
+            for entry in entries:
+                if (path == entry or path.startswith(entry + ".")) and len(entry) > best[0]:
+                    best = (len(entry), kind)
+        if best[1] is None and self.is_resource_root(path.split(".")[0]):
+            return "unserved"
+        return best[1]
+
+    def is_resource_root(self, name: str) -> bool:
+        every = self.served + self.exclusive + self.coming_soon + self.unserved
+        return any(e.split(".")[0] == name for e in every)
+
+
+@dataclass(frozen=True)
+class Chat:
+    params: tuple[str, ...]
+    roles: tuple[str, ...]
+    max_stop: int
+    request_options: tuple[str, ...] = ()
+    temperature_min: float = 0.0
+    temperature_max: float = 2.0
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The whole file. Fields are in the order the loader checks the tables."""
+
+    provider: Provider
+    source: SourceFacts
+    module_config: ModuleConfig
+    endpoints: Endpoints
+    chat: Chat
+    models: Models
+    clients: tuple[ClientSpec, ...] = ()
+    legacy: Mapping[str, str] = field(default_factory=dict)
+    paths: tuple[str, ...] = field(default=(), metadata={"internal": True})
+
+    @cached_property
+    def client_by_qualname(self) -> dict[str, ClientSpec]:
+        return {q: spec for spec in self.clients for q in spec.qualified_names}
+
+
+def _any_glob(value: str, globs: Sequence[str], *, fold: bool) -> bool:
+    if fold:
+        value = value.lower()
+        return any(fnmatch.fnmatchcase(value, g.lower()) for g in globs)
+    return any(fnmatch.fnmatchcase(value, g) for g in globs)

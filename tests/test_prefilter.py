@@ -1,0 +1,70 @@
+"""The byte prefilter: its words and key patterns come from the rules, and it lets through every
+file that can hold a finding while a file that cannot costs one read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codemod.prefilter import Prefilter
+from codemod.rules import load_rules
+
+ACME = (
+    '[[clients]]\nid = "acme"\nmodule = "acme.llm"\nnames = ["ChatClient"]\n'
+    'api_key_args = ["api_key"]\nbase_url_args = ["base_url"]\nmodel_args = ["model"]\n'
+)
+
+
+def default() -> Prefilter:
+    return Prefilter.from_rules(load_rules())
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b"import openai", True, id="the SDK's module"),
+        pytest.param(b'MODEL = "gpt-4"', True, id="a mapped model's literal prefix"),
+        pytest.param(b"from llama_index.llms.openai import OpenAI", True, id="a wrapper's module"),
+        pytest.param(b'KEY = "sk-proj-abcdefgh1jklmnopqrstuvwxyz"', True, id="an OpenAI key"),
+        pytest.param(b'KEY = "nova_abcdefgh1jklmnop"', True, id="a provider key"),
+        pytest.param(b'SLUG = "sk-learn-pipeline-config"', False, id="no digit: a slug, not a key"),
+        pytest.param(b"import requests\nprint('hello world')\n", False, id="nothing of OpenAI"),
+        pytest.param(b"task-queue = disk-usage", False, id="a key prefix alone is not a key"),
+    ],
+)
+def test_trigger_comes_from_the_rules(data: bytes, expected: bool) -> None:
+    assert default().matches(data) is expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(b"from acme.llm import ChatClient\n", id="from the module"),
+        pytest.param(b"from acme import llm\nc = llm.ChatClient()\n", id="the module from its package"),
+        pytest.param(b"from .llm import ChatClient\n", id="relative import: no package name"),
+    ],
+)
+def test_a_wrappers_imports_trigger_by_the_modules_last_name(tmp_path: Path, source: bytes) -> None:
+    """Every spelling of an import of `acme.llm` holds "llm"; not all of them hold "acme"."""
+    path = tmp_path / "rules.toml"
+    path.write_text(ACME)
+    prefilter = Prefilter.from_rules(load_rules(path))
+    assert b"llm" in prefilter.words
+    assert prefilter.matches(source)
+    assert not default().matches(source), "without the user's client the file is not read"
+
+
+def test_trigger_words_hold_no_word_another_one_contains() -> None:
+    """`openai` already finds `langchain_openai`: a second search of every file would add nothing."""
+    assert default().words == (b"gpt-", b"openai")
+
+
+def test_key_patterns_are_searched_unanchored_after_their_literal_prefix() -> None:
+    """The rules anchor a key pattern to a whole string literal; in a file's bytes it is
+    searched anywhere, and only where its literal prefix occurs."""
+    prefixes = [(prefix, rx.pattern) for prefix, rx in default().keys]
+    assert prefixes == [
+        (b"sk-", rb"sk-(proj-|svcacct-|admin-)?(?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{16,}"),
+        (b"nova_", rb"nova_(?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{12,}"),
+    ]
