@@ -9,6 +9,9 @@ Each `fixtures/<project>/e2e.toml` lists programs of `fixtures/<project>/before/
     streams = true              # the program makes a streamed chat call
     uses_module_client = false  # it calls openai.chat.completions.create on the module
 
+A project with `hosts = 2` at the top of its e2e.toml is skipped here: test_two_hosts.py runs it
+against a Lumyx and an OpenAI stand-in at once.
+
 For each program, on copies in a temporary directory (the fixtures are never written to):
 
 1. The unmigrated program runs with `OPENAI_API_KEY=sk-must-not-leak` and `OPENAI_BASE_URL` at a
@@ -94,6 +97,8 @@ def _programs() -> list[Program]:
         except (OSError, tomllib.TOMLDecodeError) as err:
             programs.append(Program(project, ("e2e.toml",), False, False, error=f"{toml}: {err}"))
             continue
+        if config.get("hosts") == 2:
+            continue  # run against two stand-ins by test_two_hosts.py
         runs = config.get("run", [])
         project_requires = config.get("requires", [])
         for run in runs if isinstance(runs, list) else [runs]:
