@@ -34,6 +34,7 @@ def common_options(func: F) -> F:
         click.option("--ignore", "ignore_codes", multiple=True, help="Codes or prefixes not to report, comma-separated."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count; 1 runs in-process)."),
         click.option("--include-generated", is_flag=True, default=None, help="Also process files marked @generated / DO NOT EDIT."),
+        click.option("--unserved-clients", type=click.Choice(["keep", "split"]), default=None, help="A client some of whose calls the provider does not serve: keep it on OpenAI (default), or split it."),
         click.option("--line-length", type=click.IntRange(min=20), default=None, help=f"Line length for re-laid-out calls (default: project's ruff/black setting, else {DEFAULT_LINE_LENGTH})."),
         click.option("--color", type=click.Choice(COLOR_MODES), default="auto", show_default=True),
         click.option("-q", "--quiet", is_flag=True, help="Print only diffs and findings, no summary."),

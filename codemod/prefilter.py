@@ -36,6 +36,13 @@ def _words(rules: Rules) -> tuple[bytes, ...]:
     (`import a.b.c`, `from a.b import c`, `from .b.c import X`) holds "c", not always "a"."""
     words = {spec.module.split(".")[-1] for spec in rules.clients}
     words.add(rules.module_config.module.split(".")[-1])
+    # A call on a client built in another module (`get_client().embeddings.create(...)`) names
+    # no client module: the API's resource roots, as attributes, make such a file a candidate.
+    endpoints = rules.endpoints
+    for entry in (*endpoints.served, *endpoints.exclusive, *endpoints.coming_soon, *endpoints.unserved):
+        root = entry.split(".")[0]
+        if root != "models":  # `.models.` is every ORM's; a models call is served anyway
+            words.add(f".{root}.")
     for rule in rules.models.map:
         if rule.action == "map":
             for glob in rule.match:

@@ -9,6 +9,7 @@ command), 2 tool, usage or rules error, 130 interrupted.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -195,6 +196,7 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
     )
     with console.progress_bar(len(pairs), console.show_progress(run_.quiet), "Scanning") as advance:
         results = run(pairs, opts, jobs=run_.jobs, progress=advance)
+    results = _second_look(results, pairs, opts, run_)
     outcome = Outcome(results, list(found.problems), list(found.stale_temps), {d: p for p, d in pairs})
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
@@ -204,6 +206,23 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
         elif result.skipped is not None and run_.verbose:
             console.write(f"{result.path}: skipped: {result.skipped}\n", sys.stderr)
     return outcome
+
+
+def _second_look(results: list[FileResult], pairs: list[tuple[Path, str]], opts: Options, run_: Run) -> list[FileResult]:
+    """Decide every client from the whole project, then process again the files whose result
+    that changes (a client kept or split, calls on clients built in other modules)."""
+    from codemod.analysis.project import ProjectView
+    from codemod.analysis.summary import Summary
+
+    summaries = [r.summary for r in results if isinstance(r.summary, Summary)]
+    if not any(s.ctors for s in summaries):
+        return results
+    view = ProjectView(summaries, run_.rules, split=run_.unserved_clients == "split")
+    again = [(path, display) for path, display in pairs if view.needs_second_look(display)]
+    if not again:
+        return results
+    redone = {r.path: r for r in run(again, dataclasses.replace(opts, project=view), jobs=run_.jobs)}
+    return [redone.get(r.path, r) for r in results]
 
 
 def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache

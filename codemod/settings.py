@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from codemod import codes
 from codemod.report.console import ColorMode
@@ -26,6 +26,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SECTION = "lumyx-migrate"
+# A client some of whose calls the provider does not serve: left on OpenAI, or split in two.
+UnservedClients = Literal["keep", "split"]
 _LISTS = ("exclude", "extend-exclude", "select", "ignore")
 
 
@@ -43,6 +45,7 @@ class Settings:
     ignore: tuple[str, ...] = ()
     line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
+    unserved_clients: UnservedClients = "keep"
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -91,7 +94,7 @@ def load_settings(start: Path) -> Settings:
     section: Any = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: tool.{SECTION}: must be a table")
-    known = {"rules", "line-length", "include-generated", *_LISTS}
+    known = {"rules", "line-length", "include-generated", "unserved-clients", *_LISTS}
     for key in section:
         if key not in known:
             raise ConfigError(f"{path}: tool.{SECTION}.{key}: unknown key (known: {', '.join(sorted(known))})")
@@ -123,7 +126,19 @@ def load_settings(start: Path) -> Settings:
         ignore=tuple(section.get("ignore", ())),
         line_length=line_length,
         include_generated=generated,
+        unserved_clients=_unserved(section, path),
     )
+
+
+UNSERVED_CHOICES: tuple[UnservedClients, ...] = ("keep", "split")
+
+
+def _unserved(section: dict[str, Any], path: Path) -> UnservedClients:
+    """What to do with a client some of whose calls the provider does not serve."""
+    value = section.get("unserved-clients", "keep")
+    if value == "keep" or value == "split":
+        return value  # type: ignore[no-any-return]
+    raise ConfigError(f"{path}: tool.{SECTION}.unserved-clients: must be one of keep, split, got {value!r}")
 
 
 def _line_length(section: dict[str, Any], tool: Any, path: Path) -> int:
@@ -154,6 +169,7 @@ class Flags:
     ignore_codes: tuple[str, ...] = ()
     jobs: int | None = None
     include_generated: bool | None = None
+    unserved_clients: UnservedClients | None = None
     line_length: int | None = None
     color: ColorMode = "auto"
     quiet: bool = False
@@ -175,6 +191,7 @@ class Run:
     jobs: int | None
     line_length: int
     include_generated: bool
+    unserved_clients: UnservedClients
     color: ColorMode
     quiet: bool
     verbose: bool
@@ -210,6 +227,7 @@ def resolve_run(flags: Flags) -> Run:
         jobs=flags.jobs,
         line_length=flags.line_length or settings.line_length,
         include_generated=bool(generated if generated is not None else settings.include_generated),
+        unserved_clients=flags.unserved_clients or settings.unserved_clients,
         color=flags.color,
         quiet=flags.quiet,
         verbose=flags.verbose,

@@ -86,6 +86,9 @@ class FileResult:
     encoding: str = "utf-8"
     old_digest: str = ""
     new_bytes: bytes | None = field(default=None, repr=False)
+    # What the file tells the project view (`analysis.summary.Summary`); typed loosely so that
+    # these plain values import nothing of the analysis.
+    summary: object = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:

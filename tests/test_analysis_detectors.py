@@ -71,10 +71,10 @@ def _emits(call: ast.Call) -> bool:
     )
 
 
-def test_the_package_holds_the_five_detectors() -> None:
+def test_the_package_holds_the_six_detectors() -> None:
     """The static and dynamic checks below run over these; an empty list would prove nothing."""
     names = [m.__name__.removeprefix(PACKAGE + ".") for m in DETECTORS]
-    assert names == ["calls", "clients", "models", "module_config", "secrets"]
+    assert names == ["calls", "clients", "models", "module_config", "placement", "secrets"]
 
 
 @pytest.mark.parametrize("module", [pytest.param(m, id=m.__name__.rsplit(".", 1)[1]) for m in DETECTORS])

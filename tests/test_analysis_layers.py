@@ -70,9 +70,13 @@ def test_no_import_cycle() -> None:
         pytest.param("suppress", set(), id="suppress is a leaf"),
         pytest.param("detectors", set(), id="the detectors package imports none of its modules"),
         pytest.param("bindings", set(), id="bindings import nothing of the analysis"),
-        pytest.param("values", {"bindings"}, id="values stand on bindings"),
+        pytest.param("facts", {"bindings"}, id="facts stand on bindings"),
+        pytest.param("valuetypes", {"bindings", "facts"}, id="value types stand on bindings and facts"),
+        pytest.param("values", {"bindings", "facts", "valuetypes"}, id="values stand on bindings and value types"),
         pytest.param("inserts", {"bindings", "values"}, id="inserts stand on bindings and values"),
         pytest.param("context", {"bindings", "values", "inserts", "suppress"}, id="context holds the infrastructure"),
+        pytest.param("summary", {"bindings", "context", "facts", "values"}, id="summaries are read off the context"),
+        pytest.param("project", {"facts", "summary", "values"}, id="the project view joins summaries"),
     ],
 )
 def test_layers(module: str, allowed: set[str]) -> None:

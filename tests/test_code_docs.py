@@ -7,20 +7,21 @@ the encoding the index gives and processing it as a run would.
 
 from __future__ import annotations
 
+import pkgutil
 from importlib import resources
 from pathlib import Path
 
 import pytest
 from support import default_rules
 
+import codemod.analysis.detectors
 from codemod import codes
 from codemod.analysis import analyse
 from codemod.runner import Options, process_file
 
 RUNNER = "codemod.runner"
 DETECTORS = {
-    f"codemod.analysis.detectors.{name}"
-    for name in ("clients", "module_config", "models", "calls", "secrets")
+    f"codemod.analysis.detectors.{module.name}" for module in pkgutil.iter_modules(codemod.analysis.detectors.__path__)
 }
 ANALYSED = [c for c, info in codes.CODES.items() if RUNNER not in info.emitted_by]
 FILE_CODES = [c for c, info in codes.CODES.items() if RUNNER in info.emitted_by]

@@ -57,7 +57,18 @@ def test_a_wrappers_imports_trigger_by_the_modules_last_name(tmp_path: Path, sou
 
 def test_trigger_words_hold_no_word_another_one_contains() -> None:
     """`openai` already finds `langchain_openai`: a second search of every file would add nothing."""
-    assert default().words == (b"gpt-", b"openai")
+    words = default().words
+    assert b"openai" in words and b"gpt-" in words and b"langchain_openai" not in words
+    assert not [w for w in words for o in words if o != w and o in w]
+
+
+def test_resource_roots_make_a_file_that_only_calls_the_api_a_candidate() -> None:
+    """`get_client().embeddings.create(...)` names no client module: the project view needs the
+    file all the same, to see that the shared client is used for embeddings."""
+    words = default().words
+    assert {b".embeddings.", b".chat.", b".images.", b".responses.", b".files."} <= set(words)
+    assert b".models." not in words, "every ORM file would become a candidate"
+    assert default().matches(b"vectors = get_client().embeddings.create(input=text)\n")
 
 
 def test_key_patterns_are_searched_unanchored_after_their_literal_prefix() -> None:

@@ -26,7 +26,7 @@ from codemod.cli import main
 
 BIN = Path(sys.executable).parent  # the environment the tool is installed in
 UNMIGRATED = "from openai import OpenAI\n\nclient = OpenAI()\n"
-NEEDS_PERSON = UNMIGRATED + 'client.embeddings.create(input="x")\n'
+NEEDS_PERSON = UNMIGRATED + 'client.chat.completions.create(messages=[], n=2)\n'
 
 
 def parse_args(words: list[str]) -> None:
@@ -174,7 +174,7 @@ def test_sarif_step_tolerates_findings_not_errors(tmp_path: Path, pyproject: str
     assert (result.returncode == 0) is exit_ok, result.stderr
     if exit_ok:
         log = json.loads((tmp_path / "lumyx.sarif").read_text(encoding="utf-8"))
-        assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["LMX101", "LMX301"]
+        assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["LMX101", "LMX302"]
 
 
 def test_annotations_step_output_is_workflow_commands(tmp_path: Path) -> None:
@@ -185,8 +185,8 @@ def test_annotations_step_output_is_workflow_commands(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         "::error title=lumyx-migrate (LMX101),file=app.py,line=3,col=10,endLine=3,endColumn=18"
         "::LMX101 OpenAI client `OpenAI` is not pointed at Lumyx AI",
-        "::error title=lumyx-migrate (LMX301),file=app.py,line=4,col=1,endLine=4,endColumn=25"
-        "::LMX301 `embeddings` is coming soon on Lumyx AI; this call will fail until then",
+        "::error title=lumyx-migrate (LMX302),file=app.py,line=4,col=45,endLine=4,endColumn=48"
+        "::LMX302 chat parameter `n` is not served by Lumyx AI",
     ]
 
 

@@ -377,11 +377,11 @@ def test_output_file_that_cannot_be_written_is_exit_2(
 def test_statistics_through_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "a.py").write_text(ONE_FINDING + 'client.embeddings.create(input="x")\n')
+    (tmp_path / "a.py").write_text(ONE_FINDING + 'client.chat.completions.create(messages=[], n=2)\n')
     (tmp_path / "b.py").write_text(ONE_FINDING)
     code, out, err = cli(["check", "--statistics", "."], tmp_path, monkeypatch)
     assert code == 1
-    assert out == "2\tLMX101\t[*] client-not-migrated\n1\tLMX301\t    unserved-endpoint\n"
+    assert out == "2\tLMX101\t[*] client-not-migrated\n1\tLMX302\t    unserved-chat-parameter\n"
     assert err.startswith("Scanned 2 files; 2 files with pending changes.\nFound 3 findings:\n")
 
 

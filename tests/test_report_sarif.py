@@ -229,7 +229,7 @@ def test_internal_error_marks_execution_unsuccessful(root: Path) -> None:
 # --- through the command line ------------------------------------------------------------------
 
 PROJECT = {
-    "app.py": "from openai import OpenAI\n\nclient = OpenAI()\nclient.embeddings.create(input='x')\n",
+    "app.py": "from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(messages=[], n=2)\n",
     "pkg/m.py": "import openai\n\nopenai.ChatCompletion.create(model='gpt-4', messages=[])\n",
 }
 
@@ -271,7 +271,7 @@ def test_cli_output_is_valid_and_locations_are_repo_relative(
     relative = {"uriBaseId": "%SRCROOT%"}
     assert got == [
         ("LMX101", {"uri": "app.py", **relative}, {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 18}),
-        ("LMX301", {"uri": "app.py", **relative}, {"startLine": 4, "startColumn": 1, "endLine": 4, "endColumn": 25}),
+        ("LMX302", {"uri": "app.py", **relative}, {"startLine": 4, "startColumn": 45, "endLine": 4, "endColumn": 48}),
         ("LMX401", {"uri": "pkg/m.py", **relative}, {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 29}),
         ("LMX105", {"uri": "pkg/m.py", **relative}, {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 57}),
         ("LMX201", {"uri": "pkg/m.py", **relative}, {"startLine": 3, "startColumn": 36, "endLine": 3, "endColumn": 43}),

@@ -235,7 +235,7 @@ def test_real_parser_stack_exhaustion_is_lmx900(tmp_path: Path) -> None:
 
 
 def test_analysis_recursion_is_lmx900(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(codemod.analysis, "analyse", raising(RecursionError()))
+    monkeypatch.setattr(codemod.analysis, "analyse_module", raising(RecursionError()))
     result = one(tmp_path, CLIENT)
     assert (result.error, error_codes(result)) == ("cannot analyse: too deeply nested", ["LMX900"])
 
@@ -304,7 +304,7 @@ def test_rewrite_that_changes_nothing_is_no_change(tmp_path: Path, monkeypatch: 
 
 
 def test_any_other_exception_is_an_internal_error_for_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(codemod.analysis, "analyse", raising(RuntimeError("boom\nsecond line")))
+    monkeypatch.setattr(codemod.analysis, "analyse_module", raising(RuntimeError("boom\nsecond line")))
     result = one(tmp_path, CLIENT)
     assert result == FileResult("m.py", error="internal error: RuntimeError: boom", internal_error=True)
 

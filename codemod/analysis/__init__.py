@@ -15,15 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from codemod.analysis import suppress
+from codemod.analysis import summary, suppress
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.detectors import calls, models, module_config, secrets
+from codemod.analysis.project import ProjectView
+from codemod.analysis.valuetypes import ProjectFacts
 from codemod.redact import mask
 from codemod.rules import Rules
 from codemod.types import Finding
 
-__all__ = ["analyse", "parse"]
+__all__ = ["analyse", "analyse_module", "parse"]
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
@@ -37,6 +39,7 @@ class _Walk:
     """What the one walk over a module gathers for the passes that run after it."""
 
     ctx: Context
+    summary: summary.Collector
     calls: calls.CallState = field(default_factory=calls.CallState)
     config: module_config.ConfigState = field(default_factory=module_config.ConfigState)
     strings: list[ast.Constant] = field(default_factory=list)
@@ -45,9 +48,11 @@ class _Walk:
 
 def _call(walk: _Walk, node: ast.Call, scope: Scope) -> None:
     calls.on_call(walk.ctx, node, scope, walk.calls)
+    walk.summary.on_call(node, scope)
 
 
 def _assign(walk: _Walk, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
+    walk.summary.on_assign(node, scope)
     module_config.on_assign(walk.ctx, node, scope, walk.config)
 
 
@@ -106,19 +111,43 @@ def _secrets(walk: _Walk) -> None:
 _PASSES: tuple[Callable[[_Walk], None], ...] = (_configuration, _models, _secrets)
 
 
-def analyse(text: str, rules: Rules, *, tree: ast.Module | None = None) -> list[Finding]:
-    """Every finding of one module, suppressions applied, sorted by position."""
+def analyse(
+    text: str, rules: Rules, *, tree: ast.Module | None = None, path: str = "<unknown>", split: bool = False
+) -> list[Finding]:
+    """Every finding of one module, suppressions applied, sorted by position; its clients
+    decided as if the module were the whole project."""
+    findings, summary = analyse_module(text, rules, tree=tree, path=path)
+    if not summary.ctors:
+        return findings
+    view = ProjectView([summary], rules, split=split)
+    if not view.needs_second_look(path):
+        return findings
+    return analyse_module(text, rules, tree=tree, path=path, project=view.facts(path))[0]
+
+
+def analyse_module(
+    text: str,
+    rules: Rules,
+    *,
+    tree: ast.Module | None = None,
+    path: str = "<unknown>",
+    project: ProjectFacts | None = None,
+) -> tuple[list[Finding], summary.Summary]:
+    """`analyse`, and what the module tells the project (`codemod.analysis.project`). With `project`,
+    calls on clients built in other modules are tied to them and each client follows its
+    project-wide decision."""
     if tree is None:
         tree = parse(text)
-    ctx = Context(text, tree, rules)
-    walk = _Walk(ctx)
+    ctx = Context(text, tree, rules, path=path, project=project)
+    walk = _Walk(ctx, summary.Collector(ctx, path))
     for node, scope in ctx.resolver.walk():
         for visit in _BY_TYPE.get(type(node), ()):
             visit(walk, node, scope)
     for finish in _PASSES:
         finish(walk)
     found = suppress.apply(ctx.suppressions, ctx.findings)
-    return sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
+    ordered = sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
+    return ordered, walk.summary.summary()
 
 
 def _masked(findings: list[Finding], rules: Rules) -> list[Finding]:

@@ -166,7 +166,10 @@ class Collector:
                     scope.bind(name, b)
                 continue
             name = alias.asname or alias.name
-            if node.level or not node.module:
+            if node.level:  # relative: the project view resolves it against this module's package
+                qname = "." * node.level + (f"{node.module}." if node.module else "") + alias.name
+                scope.bind(name, Binding(pos_of(node), "import", qname, fallback=fallback))
+            elif not node.module:
                 scope.bind(name, Binding(pos_of(node), "other", fallback=fallback))
             else:
                 qname = f"{node.module}.{alias.name}"

@@ -14,7 +14,7 @@ from typing import Literal
 from codemod.analysis import suppress
 from codemod.analysis.bindings import Binding, Scope, pos_of, span_of
 from codemod.analysis.inserts import Inserts
-from codemod.analysis.values import EnvVal, QName, Resolver, StrVal, Value
+from codemod.analysis.values import EnvVal, ProjectFacts, QName, Resolver, StrVal, Value
 from codemod.rules import Rules
 from codemod.source import LineIndex
 from codemod.types import Finding, Fix
@@ -24,7 +24,11 @@ from codemod.types import Finding, Fix
 KeyVerdict = Literal["ok", "replace", "opaque"]
 BaseVerdict = Literal["ok", "replace", "elsewhere", "opaque"]
 # migrate | lumyx | elsewhere | opaque | azure | ignored (suppressed) | unknown (constructor unseen)
-ClientStatus = Literal["migrate", "lumyx", "elsewhere", "opaque", "azure", "ignored", "unknown"]
+# kept (stays on OpenAI: a call the provider does not serve), split (served calls move, the
+# others keep a copy of the original), refused (cannot take a provider key), test-double
+ClientStatus = Literal[
+    "migrate", "lumyx", "elsewhere", "opaque", "azure", "ignored", "unknown", "kept", "split", "refused", "test-double"
+]
 
 
 @dataclass
@@ -45,17 +49,32 @@ class ClientState:
 
 
 class Context:
-    def __init__(self, text: str, tree: ast.Module, rules: Rules) -> None:
+    def __init__(
+        self, text: str, tree: ast.Module, rules: Rules, *, path: str = "<unknown>", project: ProjectFacts | None = None
+    ) -> None:
         self.text = text
         self.tree = tree
         self.rules = rules
+        self.path = path  # the file's display path: constructor ids are made of it
+        self.project = project
         self.index = LineIndex(text)
-        self.resolver = Resolver(tree, rules)
+        self.resolver = Resolver(tree, rules, project)
         self.inserts = Inserts(text, tree, self.index, self.resolver, rules)
         self.findings: list[Finding] = []
         self.model_reach: dict[int, ModelReach] = {}
         self.ignored_literals: set[int] = set()
         self.client_states: dict[int, ClientState] = {}
+        # `name = Ctor(...)` / `self.name = Ctor(...)`: the statement and its target, by call
+        self.assigned: dict[int, tuple[ast.stmt, str]] = {}
+        self.test_doubles = False  # a client here talks to a test double (test code)
+
+    def statement_of(self, call: ast.Call) -> ast.stmt | None:
+        found = self.assigned.get(id(call))
+        return found[0] if found else None
+
+    def split_target(self, call: ast.Call) -> str | None:
+        found = self.assigned.get(id(call))
+        return found[1] if found else None
 
     @cached_property
     def suppressions(self) -> suppress.Suppressions:

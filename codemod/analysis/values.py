@@ -10,106 +10,53 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, pos_of
-from codemod.rules import ClientSpec, Rules
-
-
-@dataclass(frozen=True)
-class QName:
-    """An imported module or symbol, by its fully qualified name (`openai.OpenAI`)."""
-
-    name: str
-
-
-@dataclass(frozen=True, eq=False)
-class ClientVal:
-    """An instance of a client class. `ctor` is the constructing call when the tool saw it."""
-
-    spec: ClientSpec
-    ctor: ast.Call | None
-
-
-@dataclass(frozen=True, eq=False)
-class ResourceVal:
-    """An attribute path under a client instance or the SDK module (`client.chat.completions`)."""
-
-    base: ClientVal | QName
-    path: tuple[str, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class StrVal:
-    node: ast.Constant
-
-
-@dataclass(frozen=True, eq=False)
-class DictVal:
-    node: ast.Dict
-    scope: Scope
-
-
-@dataclass(frozen=True, eq=False)
-class EnvVal:
-    """An environment read: `os.environ["X"]`, `os.environ.get("X", d)`, `os.getenv("X", d)`."""
-
-    node: ast.expr
-    name: str | None
-    default: ast.expr | None
-
-
-@dataclass(frozen=True, eq=False)
-class FuncVal:
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    scope: Scope  # the function's own scope
-
-
-@dataclass(frozen=True, eq=False)
-class ClassVal:
-    node: ast.ClassDef
-    scope: Scope
-
-
-@dataclass(frozen=True, eq=False)
-class SelfVal:
-    """`self` inside a method of the class whose scope this is."""
-
-    scope: Scope
-
-
-@dataclass(frozen=True, eq=False)
-class ParamVal:
-    arg: ast.arg
-    default: ast.expr | None
-    scope: Scope
-
-
-@dataclass(frozen=True, eq=False)
-class Unknown:
-    pass
-
-
-Value = (
-    QName
-    | ClientVal
-    | ResourceVal
-    | StrVal
-    | DictVal
-    | EnvVal
-    | FuncVal
-    | ClassVal
-    | SelfVal
-    | ParamVal
-    | Unknown
+from codemod.analysis.facts import scope_qualname
+from codemod.analysis.valuetypes import (
+    ClassVal,
+    ClientVal,
+    DictVal,
+    EnvVal,
+    FuncVal,
+    ParamVal,
+    ProjectFacts,
+    QName,
+    RefVal,
+    ResourceVal,
+    SelfVal,
+    StrVal,
+    Unknown,
+    Value,
 )
+from codemod.rules import Rules
+
+__all__ = [
+    "UNKNOWN",
+    "ClassVal",
+    "ClientVal",
+    "DictVal",
+    "EnvVal",
+    "FuncVal",
+    "ParamVal",
+    "ProjectFacts",
+    "QName",
+    "RefVal",
+    "Resolver",
+    "ResourceVal",
+    "SelfVal",
+    "StrVal",
+    "Unknown",
+    "Value",
+]
+
 UNKNOWN = Unknown()
 
 
 class Resolver:
     """Answers what an expression stands for, at the place it is written."""
 
-    def __init__(self, tree: ast.Module, rules: Rules) -> None:
+    def __init__(self, tree: ast.Module, rules: Rules, project: ProjectFacts | None = None) -> None:
         exports: dict[str, tuple[str, ...]] = {}
         for spec in rules.clients:
             exports[spec.module] = (*exports.get(spec.module, ()), *spec.names)
@@ -120,6 +67,7 @@ class Resolver:
         self.fstrings = collector.fstrings
         self.strings = collector.strings
         self.rules = rules
+        self.project = project
         self._active: set[int] = set()
 
     def walk(self) -> Iterator[tuple[ast.AST, Scope]]:
@@ -234,12 +182,12 @@ class Resolver:
         if binding is None:
             return UNKNOWN
         if binding.kind == "import" and binding.qname:
-            return QName(binding.qname)
+            return self._remote(f"n:{binding.qname}") or QName(binding.qname)
         if binding.kind in ("assign", "with") and binding.scope is not None:
             val = self.value(binding.value, binding.scope)
             if binding.kind == "with" and isinstance(val, ResourceVal):
                 return UNKNOWN  # `with client.x.stream(...) as s`: a stream, not the resource
-            if isinstance(val, Unknown) and isinstance(binding.node, ast.AnnAssign):
+            if isinstance(val, Unknown | RefVal) and isinstance(binding.node, ast.AnnAssign):
                 # `client: AsyncOpenAI = get_client()` with a factory from another file
                 annotated = self._annotation_client(binding.node.annotation, binding.scope)
                 if annotated is not None:
@@ -249,7 +197,9 @@ class Resolver:
             annotated = self._annotation_client(binding.node.annotation, binding.scope)
             if annotated is not None:
                 return annotated
-            return ParamVal(binding.node, binding.value, binding.scope)
+            ref = self._param_ref(binding.node, binding.scope)
+            remote = self._remote(ref) if ref else None
+            return remote or ParamVal(binding.node, binding.value, binding.scope)
         if binding.kind == "def" and isinstance(binding.node, FUNCS):
             inner = self.scope_of.get(id(binding.node))
             if inner is not None:
@@ -286,7 +236,10 @@ class Resolver:
         attr = node.attr
         if isinstance(base, QName):
             return QName(f"{base.name}.{attr}")
-        if isinstance(base, ClientVal):
+        if isinstance(base, ParamVal):
+            ref = self._param_ref(base.arg, base.scope)
+            base = RefVal(ref) if ref else base
+        if isinstance(base, ClientVal | RefVal):
             if attr in self.rules.endpoints.passthrough:
                 return base
             return ResourceVal(base, (attr,))
@@ -322,18 +275,18 @@ class Resolver:
             spec = self.rules.client_by_qualname.get(func.name)
             if spec is not None:
                 return ClientVal(spec, node)
-            if func.name in ("os.getenv", "os.environ.get"):
-                name = _const_str(node.args[0]) if node.args else None
-                default = node.args[1] if len(node.args) > 1 else None
-                for kw in node.keywords:
-                    if kw.arg == "default":
-                        default = kw.value
-                    elif kw.arg == "key" and name is None:
-                        name = _const_str(kw.value)
-                return EnvVal(node, name, default)
-            return UNKNOWN
+            if func.name not in ("os.getenv", "os.environ.get"):
+                return self._remote(f"f:{func.name}") or RefVal(f"f:{func.name}")
+            name = _const_str(node.args[0]) if node.args else None
+            default = node.args[1] if len(node.args) > 1 else None
+            for kw in node.keywords:
+                if kw.arg == "default":
+                    default = kw.value
+                elif kw.arg == "key" and name is None:
+                    name = _const_str(kw.value)
+            return EnvVal(node, name, default)
         passthrough = isinstance(node.func, ast.Attribute) and node.func.attr in self.rules.endpoints.passthrough
-        if passthrough and isinstance(func, ClientVal | ResourceVal):
+        if passthrough and isinstance(func, ClientVal | ResourceVal | RefVal):
             return func  # `client.with_options(timeout=5)`: the same client, other options
         if isinstance(func, ClientVal):
             return UNKNOWN
@@ -350,6 +303,17 @@ class Resolver:
         if isinstance(func, ClassVal):
             return UNKNOWN
         return UNKNOWN
+
+    def _remote(self, ref: str) -> ClientVal | None:
+        """The client the project says `ref` is, when there is a project view and it is one."""
+        if self.project is None:
+            return None
+        return self.project.client(ref)
+
+    def _param_ref(self, arg: ast.arg, scope: Scope) -> str | None:
+        """`p:<function>:<param>` for a parameter of a function the project can name."""
+        name = scope_qualname(scope)
+        return f"p:{name}:{arg.arg}" if name else None
 
     def _returns(self, func: FuncVal) -> Value:
         annotated = self._annotation_client(func.node.returns, func.scope.parent or func.scope)

@@ -77,6 +77,8 @@ class SourceFacts:
     base_urls: tuple[str, ...] = field(metadata=GLOBS)
     key_patterns: tuple[str, ...] = field(metadata=REGEXES)
     ignore_calls: tuple[str, ...] = ()
+    # Constructor arguments that mean the client cannot take a provider key (LMX107).
+    refuse_args: tuple[str, ...] = ()
 
     @cached_property
     def key_regexes(self) -> tuple[re.Pattern[str], ...]:

@@ -44,7 +44,7 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
             client = ClientVal(spec, call)
             result = client_state(ctx, client, scope)
             ctx.findings.extend(result.findings)
-            allowed = result.status in ("migrate", "lumyx")
+            allowed = result.status in ("migrate", "lumyx", "split")
             for kw in call.keywords:
                 if kw.arg is not None and kw.arg in spec.model_args:
                     models.reach(ctx, kw.value, scope, proven=True, allowed=allowed)
@@ -73,8 +73,12 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
     if isinstance(func, ResourceVal) and isinstance(func.base, ClientVal):
         client = func.base
         status = client_state(ctx, client, scope).status
-        allowed = status in ("migrate", "lumyx", "unknown")
-        endpoint_call(ctx, call, scope, ".".join(func.path), allowed=allowed)
+        path = ".".join(func.path)
+        allowed = status in ("migrate", "lumyx", "unknown") or (
+            # a split client's unserved calls go to the copy left on OpenAI
+            status == "split" and ctx.rules.endpoints.classify(path) in ("served", "exclusive")
+        )
+        endpoint_call(ctx, call, scope, path, allowed=allowed)
 
 
 def endpoint_call(

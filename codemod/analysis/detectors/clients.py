@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
+from codemod.analysis.detectors import placement
 from codemod.analysis.values import ClientVal, DictVal, StrVal
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
 
@@ -21,7 +22,7 @@ CODES: tuple[str, ...] = ("LMX101", "LMX102", "LMX103", "LMX104")
 
 
 @dataclass
-class _Arg:
+class Arg:
     """A keyword the constructor receives: written in the call, or in a visible `**dict`."""
 
     name: str
@@ -30,14 +31,15 @@ class _Arg:
 
 
 # The verdict on the key (base URL) argument, "set" when the call does not pass one; and the argument.
-_Key = tuple[KeyVerdict | Literal["set"], _Arg | None]
-_Base = tuple[BaseVerdict | Literal["set"], _Arg | None]
+_Key = tuple[KeyVerdict | Literal["set"], Arg | None]
+_Base = tuple[BaseVerdict | Literal["set"], Arg | None]
 
 
 def client_state(ctx: Context, client: ClientVal, scope: Scope) -> ClientState:
-    """Analyse a constructor once (cached): its status and the findings it produces."""
+    """Analyse a constructor once (cached): its status and the findings it produces. A client
+    built in another module has the status its project-wide decision gives it."""
     if client.ctor is None:
-        return ClientState("unknown")
+        return placement.remote_state(ctx, client)
     key = id(client.ctor)
     cached = ctx.client_states.get(key)
     if cached is None:
@@ -57,29 +59,31 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     base_arg = next((args[n] for n in spec.base_url_args if n in args), None)
     base: BaseVerdict | Literal["set"] = ctx.base_verdict(base_arg.value, scope) if base_arg else "set"
     key: KeyVerdict | Literal["set"] = ctx.key_verdict(key_arg.value, scope) if key_arg else "set"
-    refused = _refusal(ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs)
+    refused = placement.cannot_move(ctx, call, args) or _refusal(
+        ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs
+    )
     if refused is not None:
         return refused
     found = _migration(ctx, client, call, (key, key_arg), (base, base_arg))
     if ctx.suppressions.covers(found):
         # The user keeps this client as it is: its calls and model names are left alone too.
         return ClientState("ignored", [found])
-    return ClientState("migrate", [found])
+    return placement.decided(ctx, call, found)
 
 
-def _arguments(ctx: Context, call: ast.Call, scope: Scope) -> tuple[dict[str, _Arg], bool]:
+def _arguments(ctx: Context, call: ast.Call, scope: Scope) -> tuple[dict[str, Arg], bool]:
     """The keywords the constructor receives, and whether a `**spread` hides some of them."""
-    args: dict[str, _Arg] = {}
+    args: dict[str, Arg] = {}
     opaque_kwargs = False
     for kw in call.keywords:
         if kw.arg is not None:
-            args[kw.arg] = _Arg(kw.arg, kw.value, kw)
+            args[kw.arg] = Arg(kw.arg, kw.value, kw)
             continue
         spread = _visible_dict(ctx, kw.value, scope)
         if spread is not None:
             for k, v in zip(spread.node.keys, spread.node.values, strict=True):
                 assert isinstance(k, ast.Constant)
-                args.setdefault(str(k.value), _Arg(str(k.value), v, k))
+                args.setdefault(str(k.value), Arg(str(k.value), v, k))
         else:
             opaque_kwargs = True
     return args, opaque_kwargs

@@ -1,0 +1,134 @@
+"""Where a client goes (LMX106, LMX107): the project-wide decision applied to one constructor.
+
+A client some of whose calls the provider does not serve stays on OpenAI as it is (LMX106), or
+with `unserved-clients = "split"` is migrated while a copy of the original constructor, bound
+beside it as `<name>_openai`, serves those calls. A constructor that cannot take a provider key
+at all (`provider=`, `workload_identity=`, Azure's arguments) is left as it is (LMX107). A client
+in test code that talks to a test double is none of the tool's business and is left silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Collection
+from urllib.parse import urlsplit
+
+from codemod.analysis.context import ClientState, Context
+from codemod.analysis.facts import Decision
+from codemod.analysis.summary import ctor_id
+from codemod.analysis.valuetypes import ClientVal
+from codemod.types import Edit, EditKind, Finding, Fix
+
+CODES: tuple[str, ...] = ("LMX106", "LMX107")
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver")
+
+
+def cannot_move(ctx: Context, call: ast.Call, args: Collection[str]) -> ClientState | None:
+    """LMX107 for a constructor that cannot take a provider key; a silent state for a test
+    double; None for a constructor that can be migrated."""
+    refused = [name for name in ctx.rules.source.refuse_args if name in args]
+    if refused:
+        shown = ctx.source(call.func)
+        message = (
+            f"client `{shown}` is built with `{refused[0]}=`, which cannot take a "
+            f"{ctx.rules.provider.name} key: left on OpenAI as it is"
+        )
+        return ClientState("refused", [ctx.finding("LMX107", message, call)])
+    if is_test_path(ctx.path) and _talks_to_a_double(ctx, call, args):
+        ctx.test_doubles = True
+        return ClientState("test-double")
+    return None
+
+
+def is_test_path(path: str) -> bool:
+    """Test code by the conventions pytest and unittest follow."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    folders = {p.lower() for p in parts[:-1]}
+    return bool(folders & {"tests", "test", "testing"}) or name.startswith("test_") or name.endswith(
+        ("_test.py", "conftest.py")
+    )
+
+
+def _talks_to_a_double(ctx: Context, call: ast.Call, args: Collection[str]) -> bool:
+    """An `http_client`/transport argument, a placeholder key, or a local base URL."""
+    if {"http_client", "transport", "_transport"} & set(args):
+        return True
+    for kw in call.keywords:
+        value = kw.value
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            continue
+        if kw.arg == "api_key" and not ctx.rules.source.looks_like_key(value.value):
+            return True
+        if kw.arg in ("base_url", "api_base") and _is_local(value.value):
+            return True
+    return False
+
+
+def _is_local(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return host in _LOCAL_HOSTS
+
+
+def decided(ctx: Context, call: ast.Call, found: Finding) -> ClientState:
+    """The state of a migratable constructor under its project-wide decision."""
+    if ctx.project is None:
+        return ClientState("migrate", [found])
+    decision = ctx.project.decision(ctor_id(ctx.path, call))
+    if decision.kind == "keep":
+        return ClientState("kept", [_kept(ctx, call, decision)])
+    if decision.kind == "split":
+        split = _split(ctx, call, found, decision)
+        if split is not None:
+            return ClientState("split", [split])
+        return ClientState("kept", [_kept(ctx, call, decision)])
+    return ClientState("migrate", [found])
+
+
+def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
+    roots = sorted({endpoint.split(".")[0] for _, _, endpoint in decision.unserved})
+    path, line, _ = decision.unserved[0]
+    more = len(decision.unserved) - 1
+    where = f"{path}:{line}" + (f" and {more} more" if more else "")
+    message = (
+        f"OpenAI client `{ctx.source(call.func)}` stays on OpenAI: it is also used for "
+        f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve"
+    )
+    return ctx.finding("LMX106", message, call)
+
+
+def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> Finding | None:
+    """LMX101 whose fix also binds a copy of the original constructor and re-points the
+    unserved calls to it; None when the statement is not one a copy can follow."""
+    statement = ctx.statement_of(call)
+    target = ctx.split_target(call)
+    if statement is None or target is None or found.fix is None:
+        return None
+    copy = f"{target}_openai"
+    edits = list(found.fix.edits)
+    for start, end in decision.split_spans:
+        if ctx.text[start:end] != target:
+            return None
+        edits.append(Edit(EditKind.REPLACE, start, end, copy))
+    edits.append(ctx.inserts.after_statement(statement, [f"{copy} = {ctx.source(call)}"]))
+    roots = sorted({endpoint.split(".")[0] for _, _, endpoint in decision.unserved})
+    title = f"{found.fix.title}; keep {', '.join(roots)} on OpenAI through `{copy}`"
+    message = f"{found.message}; {', '.join(f'`{r}`' for r in roots)} stay on OpenAI through `{copy}`"
+    return dataclasses.replace(found, message=message, fix=Fix(title, tuple(edits)))
+
+
+def remote_state(ctx: Context, client: ClientVal) -> ClientState:
+    """A client built elsewhere: migrated when every constructor it may be is migrated."""
+    if ctx.project is None or not client.refs:
+        return ClientState("unknown")
+    kinds = {ctx.project.decision(ref).kind for ref in client.refs} - {"ignore"}
+    if not kinds:
+        return ClientState("test-double")
+    if kinds <= {"migrate", "split"}:
+        return ClientState("migrate")
+    return ClientState("kept")

@@ -1,0 +1,174 @@
+"""The project view: module summaries joined by the project's imports, and one decision per
+client constructor from every use of it anywhere in the project.
+
+A client is *migrated* when every call made on it is one the provider serves; *kept* (left as
+it is, reported) when some call is not served; *split* (with `unserved-clients = "split"`) when
+the unserved calls are all in the constructor's own file on the very name it is bound to, so
+that a copy of the original constructor can serve them. A constructor whose own arguments
+forbid a migration (another host, Azure, a test double...) is left *as-is* whatever its uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from codemod.analysis.facts import MIGRATE, Decision
+from codemod.analysis.summary import Pass, Summary, Use
+from codemod.analysis.values import ClientVal
+from codemod.rules import ClientSpec, Rules
+
+UNSERVED_KINDS = ("coming_soon", "unserved")
+
+
+class ProjectView:
+    """Built once per run from every candidate file's summary."""
+
+    def __init__(self, summaries: Iterable[Summary], rules: Rules, *, split: bool) -> None:
+        self.summaries = {s.path: s for s in summaries}
+        self._by_module = {s.module: s for s in self.summaries.values()}
+        self._suffixes: dict[str, list[Summary]] = {}
+        for summary in self.summaries.values():
+            parts = summary.module.split(".")
+            for i in range(len(parts)):
+                self._suffixes.setdefault(".".join(parts[i:]), []).append(summary)
+        self.ctors = {c.id: (s, c) for s in self.summaries.values() for c in s.ctors}
+        self.specs: dict[str, ClientSpec] = {spec.id: spec for spec in rules.clients}
+        self._passes: dict[tuple[str, str], list[tuple[Summary, Pass]]] = {}
+        for summary in self.summaries.values():
+            for p in summary.passes:
+                target = self._split_name(self._absolute(p.callee[2:], summary))
+                if target is not None:
+                    self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
+        self._memo: dict[tuple[str, str], frozenset[str]] = {}
+        self.decisions = self._decide(split=split)
+
+    # --- resolution -----------------------------------------------------------------------
+
+    def resolve(self, ref: str, where: Summary) -> frozenset[str]:
+        """The constructor ids `ref`, written in `where`, may stand for."""
+        key = (ref, where.path)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = frozenset()  # a cycle resolves to nothing
+        found = self._resolve(ref, where)
+        self._memo[key] = found
+        return found
+
+    def _resolve(self, ref: str, where: Summary) -> frozenset[str]:
+        kind, _, rest = ref.partition(":")
+        if kind == "c":
+            return frozenset({rest})
+        if kind in ("n", "f"):
+            return self._exported(self._absolute(rest, where), call=kind == "f")
+        if kind == "p":
+            function, _, param = rest.rpartition(":")
+            return self._param(where, function, param)
+        return frozenset()
+
+    def _split_name(self, qname: str) -> tuple[Summary, str] | None:
+        """The project module `qname` names something in, and the name inside it."""
+        parts = qname.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = self._module(".".join(parts[:i]))
+            if module is not None:
+                return module, ".".join(parts[i:])
+        return None
+
+    def _exported(self, qname: str, *, call: bool) -> frozenset[str]:
+        found = self._split_name(qname)
+        if found is None:
+            return frozenset()
+        module, name = found
+        refs = module.exports.get(f"{name}()" if call else name, frozenset())
+        return frozenset().union(*(self.resolve(r, module) for r in refs))
+
+    def _param(self, where: Summary, function: str, param: str) -> frozenset[str]:
+        names = where.params.get(function, ())
+        found: set[str] = set()
+        for passer, p in self._passes.get((where.path, function), ()):
+            if p.param == param or (isinstance(p.param, int) and p.param < len(names) and names[p.param] == param):
+                for r in p.refs:
+                    found |= self.resolve(r, passer)
+        return frozenset(found)
+
+    def _module(self, dotted: str) -> Summary | None:
+        exact = self._by_module.get(dotted)
+        if exact is not None:
+            return exact
+        candidates = self._suffixes.get(dotted, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    @staticmethod
+    def _absolute(qname: str, where: Summary) -> str:
+        """`..x.y` relative to the module of `where`, made absolute."""
+        level = len(qname) - len(qname.lstrip("."))
+        if not level:
+            return qname
+        package = where.module.split(".")
+        if not where.path.endswith("__init__.py"):
+            package = package[:-1]
+        package = package[: len(package) - (level - 1)] if level > 1 else package
+        return ".".join([*package, qname[level:]]) if qname[level:] else ".".join(package)
+
+    # --- decisions ------------------------------------------------------------------------
+
+    def _decide(self, *, split: bool) -> dict[str, Decision]:
+        uses: dict[str, list[tuple[Summary, Use]]] = {}
+        for summary in self.summaries.values():
+            for use in summary.uses:
+                ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
+                for cid in ids:
+                    uses.setdefault(cid, []).append((summary, use))
+        decisions: dict[str, Decision] = {}
+        for cid, (home, ctor) in self.ctors.items():
+            if ctor.status in ("test-double", "lumyx"):
+                decisions[cid] = Decision("ignore") if ctor.status == "test-double" else MIGRATE
+                continue
+            if ctor.status != "migrate":
+                decisions[cid] = Decision("as-is")
+                continue
+            unserved = [(s, u) for s, u in uses.get(cid, []) if u.kind in UNSERVED_KINDS]
+            if not unserved:
+                decisions[cid] = MIGRATE
+                continue
+            where = tuple(sorted({(s.path, u.line, u.path) for s, u in unserved}))
+            local = all(s is home and u.span is not None for s, u in unserved)
+            if split and ctor.target is not None and local:
+                spans = tuple(sorted({u.span for _, u in unserved if u.span is not None}))
+                decisions[cid] = Decision("split", where, spans)
+            else:
+                decisions[cid] = Decision("keep", where)
+        return decisions
+
+    def needs_second_look(self, path: str) -> bool:
+        """Does this file's analysis change with the project view (a decision other than
+        migrate for one of its clients, or a client it reaches through another module)?"""
+        summary = self.summaries.get(path)
+        if summary is None:
+            return False
+        if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") for c in summary.ctors):
+            return True
+        remote = [r for u in summary.uses for r in u.refs if not r.startswith("c:")]
+        remote += [r for p in summary.passes for r in p.refs if not r.startswith("c:")]
+        return any(self.resolve(r, summary) for r in remote)
+
+    def facts(self, path: str) -> FileFacts | None:
+        summary = self.summaries.get(path)
+        return FileFacts(self, summary) if summary is not None else None
+
+
+class FileFacts:
+    """What the project view tells the analysis of one file (`values.ProjectFacts`)."""
+
+    def __init__(self, view: ProjectView, summary: Summary) -> None:
+        self.view = view
+        self.summary = summary
+
+    def client(self, ref: str) -> ClientVal | None:
+        ids = self.view.resolve(ref, self.summary)
+        specs = [self.view.specs.get(self.view.ctors[i][1].spec) for i in sorted(ids) if i in self.view.ctors]
+        spec = next((s for s in specs if s is not None), None)
+        return ClientVal(spec, None, ids) if spec is not None else None
+
+    def decision(self, ctor: str) -> Decision:
+        return self.view.decisions.get(ctor, MIGRATE)
