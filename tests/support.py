@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
+import sys
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 from codemod.analysis import analyse
 from codemod.rewrite import apply_fixes
@@ -18,6 +22,21 @@ FIXTURES = REPO / "fixtures"
 @cache
 def default_rules() -> Rules:
     return load_rules()
+
+
+@cache
+def rules_without_blanks() -> Rules:
+    """The shipped rules less the blank organization/project arguments and headers every
+    migrated constructor gets: what the tests of the rewrite's mechanics compare against, so
+    that each of their cases shows its own change (the blanks have tests of their own)."""
+    rules = load_rules()
+    clients = tuple(dataclasses.replace(c, blank_args=(), blank_headers=()) for c in rules.clients)
+    return dataclasses.replace(rules, clients=clients)
+
+
+def without_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `default_rules()` the blank-less rules for one test module (an autouse fixture)."""
+    monkeypatch.setattr(sys.modules[__name__], "default_rules", rules_without_blanks)
 
 
 def rewrite(source: str, rules: Rules | None = None, *, line_length: int = 88) -> str:
@@ -53,5 +72,6 @@ CLIENT = "from openai import OpenAI\n\nclient = OpenAI()\n"
 MIGRATED = (
     "import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(\n"
     '    api_key=os.environ["LUMYX_API_KEY"],\n'
-    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n)\n'
+    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n'
+    '    organization="",\n    project="",\n)\n'
 )

@@ -7,11 +7,18 @@ import ast
 from textwrap import dedent
 
 import pytest
+import support
 from support import assert_rewrite, default_rules, rewrite
 
 from codemod.analysis.context import Context
 from codemod.analysis.inserts import Inserts
 from codemod.rewrite import apply_edits
+
+
+@pytest.fixture(autouse=True)
+def _mechanics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rewrites here show their own change, not the blank organization/project arguments."""
+    support.without_blanks(monkeypatch)
 
 
 def inserts(text: str) -> Inserts:

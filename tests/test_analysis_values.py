@@ -11,6 +11,7 @@ import ast
 from textwrap import dedent
 
 import pytest
+import support
 from support import assert_noop, assert_rewrite, codes, default_rules
 
 from codemod.analysis.values import (
@@ -26,6 +27,12 @@ from codemod.analysis.values import (
     StrVal,
     Value,
 )
+
+
+@pytest.fixture(autouse=True)
+def _mechanics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rewrites here show their own change, not the blank organization/project arguments."""
+    support.without_blanks(monkeypatch)
 
 
 def describe(value: Value) -> str:

@@ -310,7 +310,7 @@ def test_five_megabyte_file_without_marker_is_processed_in_reasonable_time(tmp_p
     elapsed = time.monotonic() - start
     assert code == 0, err
     assert (tmp_path / "big.py").read_text() == MIGRATED + text[len(CLIENT) :]
-    assert out.startswith("--- a/big.py\n+++ b/big.py\n@@ -1,6 +1,11 @@\n")
+    assert out.startswith("--- a/big.py\n+++ b/big.py\n@@ -1,6 +1,13 @@\n")
     assert elapsed < 60, f"{elapsed:.1f} s for a 5 MB file"
 
 
@@ -357,7 +357,7 @@ def test_rewrite_that_would_not_compile_is_exit_2_and_nothing_is_written(
     code, _, err = invoke(["apply", "--yes", "--jobs", "1", "."], tmp_path)
     assert code == 2
     assert err.splitlines() == [
-        "b.py: internal error: the rewritten file would not compile (SyntaxError: unmatched ')' (b.py, line 9)); left untouched",
+        "b.py: internal error: the rewritten file would not compile (SyntaxError: unmatched ')' (b.py, line 11)); left untouched",
         "lumyx-migrate: internal errors above; nothing was written",
     ]
     assert (tmp_path / "a.py").read_text() == CLIENT, "nothing is written when the tool has a bug"

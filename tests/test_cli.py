@@ -24,6 +24,8 @@ MIGRATED = textwrap.dedent(
     client = OpenAI(
         api_key=os.environ["LUMYX_API_KEY"],
         base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),
+        organization="",
+        project="",
     )
     """
 )

@@ -137,8 +137,8 @@ REWRITES = [
         "import os\nfrom llama_index.llms.openai import OpenAI\n"
         'llm = OpenAI(model="gpt-4", api_key=os.environ["LUMYX_API_KEY"], api_base=os.environ["LUMYX_BASE_URL"])\n',
         "import os\nfrom llama_index.llms.openai import OpenAI\n"
-        'llm = OpenAI(model="nova_1_1", api_key=os.environ["LUMYX_API_KEY"], api_base=os.environ["LUMYX_BASE_URL"])\n',
-        id="llama_index OpenAI model",
+        'llm = OpenAI(model="gpt-4", api_key=os.environ["LUMYX_API_KEY"], api_base=os.environ["LUMYX_BASE_URL"])\n',
+        id="llama_index OpenAI model: kept, its class rejects model names it does not know",
     ),
     pytest.param(
         'import os\nimport openai\nopenai.api_key = os.environ["LUMYX_API_KEY"]\nopenai.api_base = "https://api.lumyx-ai.site/v1"\n'

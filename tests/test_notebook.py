@@ -147,6 +147,8 @@ LUMYX_CELL = [
     "client = OpenAI(\n",
     '    api_key=os.environ["LUMYX_API_KEY"],\n',
     '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n',
+    '    organization="",\n',
+    '    project="",\n',
     ")",
 ]
 CHAT = ["r = client.chat.completions.create(\n", '    model="gpt-4o", messages=[]\n', ")"]

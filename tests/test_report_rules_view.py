@@ -111,7 +111,8 @@ def test_sections_are_separated_by_one_blank_line(title: str) -> None:
 
 def test_clients_aligned() -> None:
     rows = block(render_rules(load_rules()), "Clients (constructors that are migrated or reported):")
-    assert rows[0] == "  openai           openai: OpenAI, AsyncOpenAI, Client, AsyncClient  [migrated]"
-    assert rows[1] == "  azure            openai: AzureOpenAI, AsyncAzureOpenAI  [azure: reported]"
-    column = 2 + len("langchain-azure") + 2  # the longest id, then two spaces
+    longest = max(len(spec.id) for spec in load_rules().clients)
+    column = 2 + longest + 2  # the longest id, then two spaces
+    assert rows[0] == "  openai".ljust(column) + "openai: OpenAI, AsyncOpenAI, Client, AsyncClient  [migrated]"
+    assert rows[1] == "  azure".ljust(column) + "openai: AzureOpenAI, AsyncAzureOpenAI  [azure: reported]"
     assert [row[column:].split(":")[0] for row in rows] == [spec.module for spec in load_rules().clients]

@@ -13,6 +13,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+import support
 from support import assert_noop, assert_rewrite, rewrite
 
 from codemod.rewrite import RewriteError, add_call_args, apply_edits, apply_fixes
@@ -20,6 +21,13 @@ from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
 
 K = (ArgChange("k", "1"),)
 KB = (ArgChange("k", "1"), ArgChange("b", '"x"'))
+
+
+@pytest.fixture(autouse=True)
+def _mechanics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These cases show the rewrite's own changes; the blank organization/project arguments
+    every migrated constructor also gets are tested in test_detector_placement.py."""
+    support.without_blanks(monkeypatch)
 
 
 def replace(text: str, old: str, new: str, *, nth: int = 0) -> Edit:

@@ -136,7 +136,9 @@ class Context:
         """ok (already Lumyx) | replace (literal or OpenAI env read) | opaque."""
         if isinstance(value, EnvVal):
             if value.name == self.rules.provider.api_key_env:
-                return "ok"
+                # `os.getenv(...)` / `.get(...)` gives None when unset, and the SDK then sends
+                # OPENAI_API_KEY instead: only the strict read fails before anything is sent.
+                return "ok" if isinstance(value.node, ast.Subscript) else "replace"
             if value.name is not None and self.rules.source.is_openai_key_env(value.name):
                 return "replace"
             return "opaque"
@@ -144,11 +146,19 @@ class Context:
             return "replace"
         return "opaque"
 
+    def _is_provider_url(self, node: ast.expr | None) -> bool:
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return False
+        return node.value.rstrip("/").startswith(self.rules.provider.base_url.rstrip("/"))
+
     def classify_base(self, value: Value) -> BaseVerdict:
         """ok | replace (OpenAI's URL or env read) | elsewhere (another host) | opaque."""
         if isinstance(value, EnvVal):
             if value.name == self.rules.provider.base_url_env:
-                return "ok"
+                # unset and without a default, the SDK falls back to OpenAI's URL
+                strict = isinstance(value.node, ast.Subscript)
+                fallback = value.default is not None and self.classify_base(self.value(value.default, self.resolver.module)) == "ok"
+                return "ok" if strict or fallback or self._is_provider_url(value.default) else "replace"
             if value.name is not None and self.rules.source.is_openai_base_env(value.name):
                 return "replace"
             return "opaque"

@@ -101,6 +101,8 @@ class Collector:
         if isinstance(val, ClientVal):
             if val.ctor is not None:
                 return frozenset({f"c:{ctor_id(self.path, val.ctor)}"})
+            if val.via is not None and not val.refs:
+                return frozenset({val.via})
             return frozenset(f"c:{ref}" for ref in val.refs)
         if isinstance(val, RefVal):
             return frozenset({val.ref})

@@ -194,12 +194,14 @@ class Resolver:
                     return annotated
             return val
         if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.scope:
-            annotated = self._annotation_client(binding.node.annotation, binding.scope)
-            if annotated is not None:
-                return annotated
             ref = self._param_ref(binding.node, binding.scope)
             remote = self._remote(ref) if ref else None
-            return remote or ParamVal(binding.node, binding.value, binding.scope)
+            if remote is not None:
+                return remote
+            annotated = self._annotation_client(binding.node.annotation, binding.scope)
+            if annotated is not None:
+                return ClientVal(annotated.spec, None, via=ref)
+            return ParamVal(binding.node, binding.value, binding.scope)
         if binding.kind == "def" and isinstance(binding.node, FUNCS):
             inner = self.scope_of.get(id(binding.node))
             if inner is not None:
@@ -275,6 +277,8 @@ class Resolver:
             spec = self.rules.client_by_qualname.get(func.name)
             if spec is not None:
                 return ClientVal(spec, node)
+            if func.name in self.rules.source.wrappers and node.args:
+                return self.value(node.args[0], scope)  # `instructor.from_openai(client)`
             if func.name not in ("os.getenv", "os.environ.get"):
                 return self._remote(f"f:{func.name}") or RefVal(f"f:{func.name}")
             name = _const_str(node.args[0]) if node.args else None

@@ -27,6 +27,7 @@ class ClientVal:
     spec: ClientSpec
     ctor: ast.Call | None
     refs: frozenset[str] = frozenset()
+    via: str | None = None  # a parameter annotated as a client: the project ref it is known by
 
 
 @dataclass(frozen=True, eq=False)

@@ -79,6 +79,8 @@ class SourceFacts:
     ignore_calls: tuple[str, ...] = ()
     # Constructor arguments that mean the client cannot take a provider key (LMX107).
     refuse_args: tuple[str, ...] = ()
+    # Functions that wrap a client and return it with the same calls (`instructor.from_openai`).
+    wrappers: tuple[str, ...] = ()
 
     @cached_property
     def key_regexes(self) -> tuple[re.Pattern[str], ...]:
@@ -110,6 +112,15 @@ class ClientSpec:
     base_url_args: tuple[str, ...] = ()
     model_args: tuple[str, ...] = ()
     azure: bool = False
+    # Arguments set to "" on migration, so that OpenAI's organization and project (read from
+    # OPENAI_ORG_ID / OPENAI_PROJECT_ID when left out) never reach the provider.
+    blank_args: tuple[str, ...] = ()
+    # The same through headers, for constructors whose blank argument falls back to the env.
+    blank_headers: tuple[str, ...] = ()
+    # A client every call of which the provider does not serve (an embeddings client): kept.
+    unserved: str = ""
+    # Why a constructor must be left as it is (it rejects the provider's model names...).
+    keep_reason: str = ""
 
     @property
     def qualified_names(self) -> tuple[str, ...]:
@@ -200,6 +211,8 @@ class Chat:
     roles: tuple[str, ...]
     max_stop: int
     request_options: tuple[str, ...] = ()
+    # Arguments a client wrapper (`source.wrappers`) consumes itself: never sent, never flagged.
+    wrapper_options: tuple[str, ...] = ()
     temperature_min: float = 0.0
     temperature_max: float = 2.0
 

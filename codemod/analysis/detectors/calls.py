@@ -127,7 +127,7 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 pairs.append((key.value, value, key))
     for name, value, node in pairs:
-        if name not in chat.params and name not in chat.request_options:
+        if name not in chat.params and name not in chat.request_options and name not in chat.wrapper_options:
             ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
             continue
         literal = _bound(ctx, value, scope)

@@ -16,6 +16,7 @@ from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
 from codemod.analysis.detectors import placement
 from codemod.analysis.values import ClientVal, DictVal, StrVal
+from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
 
 CODES: tuple[str, ...] = ("LMX101", "LMX102", "LMX103", "LMX104")
@@ -59,12 +60,13 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     base_arg = next((args[n] for n in spec.base_url_args if n in args), None)
     base: BaseVerdict | Literal["set"] = ctx.base_verdict(base_arg.value, scope) if base_arg else "set"
     key: KeyVerdict | Literal["set"] = ctx.key_verdict(key_arg.value, scope) if key_arg else "set"
-    refused = placement.cannot_move(ctx, call, args) or _refusal(
-        ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs
+    blanks = _blanks(ctx, spec, args)
+    refused = placement.cannot_move(ctx, call, spec, args) or _refusal(
+        ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs, blanked=blanks == ([], [])
     )
     if refused is not None:
         return refused
-    found = _migration(ctx, client, call, (key, key_arg), (base, base_arg))
+    found = _migration(ctx, client, call, (key, key_arg), (base, base_arg), blanks)
     if ctx.suppressions.covers(found):
         # The user keeps this client as it is: its calls and model names are left alone too.
         return ClientState("ignored", [found])
@@ -97,6 +99,7 @@ def _refusal(
     base: _Base,
     *,
     opaque_kwargs: bool,
+    blanked: bool,
 ) -> ClientState | None:
     """The state of a constructor that is already Lumyx or is not migrated; None to migrate it."""
     shown = ctx.source(call.func)
@@ -133,11 +136,12 @@ def _migration(
     call: ast.Call,
     key: _Key,
     base: _Base,
+    blanks: tuple[list[Edit], list[ArgChange]],
 ) -> Finding:
     """LMX101 with the fix: missing arguments added, OpenAI's values replaced by reads."""
     spec = client.spec
     inserts = ctx.inserts
-    edits: list[Edit] = []
+    edits: list[Edit] = list(blanks[0])
     added: list[ArgChange] = []
     for (state, arg), names, text in (
         (key, spec.api_key_args, inserts.key_read()),
@@ -148,6 +152,7 @@ def _migration(
         elif state == "replace" and arg is not None:
             start, end = ctx.span(arg.value)
             edits.append(Edit(EditKind.REPLACE, start, end, text))
+    added.extend(blanks[1])
     start, end = ctx.span(call)  # also re-lays the call out when a replacement makes it too long
     edits.append(Edit(EditKind.CALL_ARGS, start, end, args=tuple(added)))
     edits.extend(inserts.os_edits)
@@ -155,6 +160,25 @@ def _migration(
     fix = Fix(f"Read the key from {provider.api_key_env} and the base URL from {provider.base_url_env}", tuple(edits))
     message = f"OpenAI client `{ctx.source(call.func)}` is not pointed at {provider.name}"
     return ctx.finding("LMX101", message, call, fix)
+
+
+def _blanks(ctx: Context, spec: ClientSpec, args: dict[str, Arg]) -> tuple[list[Edit], list[ArgChange]]:
+    """What keeps OpenAI's organization and project from the provider: the blank arguments
+    replaced or added, the blank headers added; nothing when they are there already."""
+    empty = ctx.inserts.literal("")
+    edits: list[Edit] = []
+    added: list[ArgChange] = []
+    for name in spec.blank_args:
+        arg = args.get(name)
+        if arg is None:
+            added.append(ArgChange(name, empty))
+        elif not (isinstance(arg.value, ast.Constant) and arg.value.value == ""):
+            start, end = ctx.span(arg.value)
+            edits.append(Edit(EditKind.REPLACE, start, end, empty))
+    if spec.blank_headers and "default_headers" not in args:
+        headers = ", ".join(f"{ctx.inserts.literal(h)}: {empty}" for h in spec.blank_headers)
+        added.append(ArgChange("default_headers", "{" + headers + "}"))
+    return edits, added
 
 
 def _visible_dict(ctx: Context, expr: ast.expr, scope: Scope) -> DictVal | None:

@@ -18,6 +18,7 @@ from codemod.analysis.context import ClientState, Context
 from codemod.analysis.facts import Decision
 from codemod.analysis.summary import ctor_id
 from codemod.analysis.valuetypes import ClientVal
+from codemod.rules import ClientSpec
 from codemod.types import Edit, EditKind, Finding, Fix
 
 CODES: tuple[str, ...] = ("LMX106", "LMX107")
@@ -25,9 +26,18 @@ CODES: tuple[str, ...] = ("LMX106", "LMX107")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver")
 
 
-def cannot_move(ctx: Context, call: ast.Call, args: Collection[str]) -> ClientState | None:
+def cannot_move(ctx: Context, call: ast.Call, spec: ClientSpec, args: Collection[str]) -> ClientState | None:
     """LMX107 for a constructor that cannot take a provider key; a silent state for a test
     double; None for a constructor that can be migrated."""
+    if spec.keep_reason:
+        message = f"client `{ctx.source(call.func)}` is left as it is: {spec.keep_reason}"
+        return ClientState("refused", [ctx.finding("LMX107", message, call)])
+    if spec.unserved:
+        message = (
+            f"`{ctx.source(call.func)}` is an {spec.unserved} client, and {spec.unserved} are not served by "
+            f"{ctx.rules.provider.name}: it stays on OpenAI as it is"
+        )
+        return ClientState("kept", [ctx.finding("LMX106", message, call)])
     refused = [name for name in ctx.rules.source.refuse_args if name in args]
     if refused:
         shown = ctx.source(call.func)
