@@ -133,7 +133,8 @@ class ProjectView:
                 continue
             where = tuple(sorted({(s.path, u.line, u.path) for s, u in unserved}))
             local = all(s is home and u.span is not None for s, u in unserved)
-            if split and ctor.target is not None and local:
+            served = len(unserved) < len(uses.get(cid, []))  # a copy that serves only what stays: kept
+            if split and ctor.target is not None and local and served:
                 spans = tuple(sorted({u.span for _, u in unserved if u.span is not None}))
                 decisions[cid] = Decision("split", where, spans)
             else:

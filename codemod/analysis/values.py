@@ -191,9 +191,12 @@ class Resolver:
                 # `client: AsyncOpenAI = get_client()` with a factory from another file
                 annotated = self._annotation_client(binding.node.annotation, binding.scope)
                 if annotated is not None:
-                    return annotated
+                    return ClientVal(annotated.spec, None, via=val.ref if isinstance(val, RefVal) else None)
             return val
         if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.scope:
+            injected = self._injected(binding.value, binding.scope)
+            if injected is not None:
+                return injected
             ref = self._param_ref(binding.node, binding.scope)
             remote = self._remote(ref) if ref else None
             if remote is not None:
@@ -307,6 +310,18 @@ class Resolver:
         if isinstance(func, ClassVal):
             return UNKNOWN
         return UNKNOWN
+
+    def _injected(self, default: ast.expr | None, scope: Scope) -> Value | None:
+        """`client = Depends(get_client)`: the framework passes what the factory returns."""
+        if not (isinstance(default, ast.Call) and default.args):
+            return None
+        func = self.value(default.func, scope)
+        if not (isinstance(func, QName) and func.name in self.rules.source.injectors):
+            return None
+        factory = ast.Call(func=default.args[0], args=[], keywords=[])
+        ast.copy_location(factory, default.args[0])
+        val = self._call(factory, scope)
+        return val if isinstance(val, ClientVal | RefVal) else None
 
     def _remote(self, ref: str) -> ClientVal | None:
         """The client the project says `ref` is, when there is a project view and it is one."""

@@ -81,6 +81,8 @@ class SourceFacts:
     refuse_args: tuple[str, ...] = ()
     # Functions that wrap a client and return it with the same calls (`instructor.from_openai`).
     wrappers: tuple[str, ...] = ()
+    # Parameter defaults through which a framework passes a factory's result (`Depends(f)`).
+    injectors: tuple[str, ...] = ()
 
     @cached_property
     def key_regexes(self) -> tuple[re.Pattern[str], ...]:
