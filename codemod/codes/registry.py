@@ -45,6 +45,8 @@ class CodeInfo:
     provider, and "warning" when it needs a person's judgement and may be right as it is.
     `emitted_by` names the modules that report the code; `preamble` is what the page's examples
     are analysed after, and `example_encoding` the encoding its Example is saved in as a file.
+    `example_path` is set for a code of deployment and environment files: its examples are such
+    a file at that path (`.env.example`, `.github/workflows/ci.yml`), not Python.
     """
 
     code: str
@@ -56,6 +58,7 @@ class CodeInfo:
     emitted_by: tuple[str, ...]
     preamble: str = "none"
     example_encoding: str = "utf-8"
+    example_path: str | None = None
 
 
 class CodeIndexError(ValueError):
@@ -90,6 +93,7 @@ def _entry(code: str, table: Any) -> CodeInfo:
         emitted_by=tuple(table["emitted_by"]),
         preamble=table.get("preamble", "none"),
         example_encoding=table.get("example_encoding", "utf-8"),
+        example_path=table.get("example_path"),
     )
 
 
