@@ -25,9 +25,9 @@ from support import FIXTURES, default_rules
 
 import codemod.analysis.detectors
 from codemod import codes
-from codemod.deploy import envfile, textscan, yamlenv
 from codemod.analysis import analyse
 from codemod.analysis.context import Context
+from codemod.deploy import envfile, textscan, yamlenv
 from codemod.types import Finding, Fix
 
 TESTS = Path(__file__).resolve().parent
