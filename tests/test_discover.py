@@ -138,6 +138,28 @@ CASES = [
                  [], [(".a.py.0123456789ab.lumyx-tmp", MSG_TEMP)], id="named-temp-file"),
     pytest.param(("linked -> {out}/pkg",), {"paths": ["linked"]}, ["linked/mod.py"], [],
                  id="named-link-to-folder-is-walked"),
+    # environment templates and deployment files (issue 12), by name
+    pytest.param((".env.example", ".env.sample", "prod.env", ".github/workflows/ci.yml",
+                  "docker-compose.yml", "compose.yaml", "k8s/deploy.yaml", "infra/main.bicep",
+                  "infra/main.tf", "infra/prod.tfvars", "azuredeploy.json",
+                  "app.parameters.json", "nb.ipynb"), {},
+                 [".env.example", ".env.sample", ".github/workflows/ci.yml", "app.parameters.json",
+                  "azuredeploy.json", "compose.yaml", "docker-compose.yml", "infra/main.bicep",
+                  "infra/main.tf", "infra/prod.tfvars", "k8s/deploy.yaml", "nb.ipynb", "prod.env"],
+                 [], id="deployment-and-env-files-by-name"),
+    pytest.param(("package.json", "config.json", "notes.txt", "env.py", ".env.py", "Dockerfile",
+                  "environment.md", "a.py"), {}, [".env.py", "a.py", "env.py"], [],
+                 id="other-names-are-not-deployment-files"),
+    pytest.param((".gitignore=.env\n", ".env", ".env.example", "a.py"), {},
+                 [".env.example", "a.py"], [], id="gitignored-env-is-not-read"),
+    pytest.param((".gitignore=.env\n", ".env"), {"use_gitignore": False}, [".env"], [],
+                 id="env-read-without-gitignore"),
+    pytest.param(("node_modules/x/.env.example", "ci/.github/workflows/ci.yml", "build/compose.yaml"),
+                 {"extend_exclude": ["ci"]}, [], [], id="deployment-files-excluded-like-the-rest"),
+    pytest.param((".env.example -> missing",), {}, [], [(".env.example", MSG_BROKEN)],
+                 id="broken-link-to-an-env-template"),
+    pytest.param(("deploy/values.yaml",), {"paths": ["deploy/values.yaml"]},
+                 ["deploy/values.yaml"], [], id="named-deployment-file"),
 ]  # fmt: skip
 
 
