@@ -61,6 +61,7 @@ def test_every_project_is_here() -> None:
         "langchain_app",
         "other_provider_app",
         "aliased_imports_app",
+        "notebook_deploy_app",
     } <= set(PROJECTS)
 
 
