@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from support import CLIENT, MIGRATED, default_rules
 
-from codemod.runner import Options, is_deployment_file, process_file, run
+from codemod.deploy.kinds import is_deployment_file
+from codemod.runner import Options, process_file, run
 from codemod.types import FileResult
 
 TEMPLATE = "# copy to .env\nOPENAI_API_KEY=sk-your-key\nOPENAI_MODEL=gpt-4\nDEBUG=1\n"
@@ -229,3 +230,34 @@ def test_reads_provider_env_is_set_per_module(tmp_path: Path) -> None:
     files = project(tmp_path, {"a.py": CLIENT, "b.py": "import requests\n", "c.py": MIGRATED})
     results = run(files, opts())
     assert {r.path: r.reads_provider_env for r in results} == {"a.py": True, "b.py": False, "c.py": True}
+
+
+# --- what makes a deployment file worth reading ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "pattern", "read", "skipped"),
+    [
+        pytest.param("", b"OPENAI", b"x: ${{ secrets.OpenAI_Key }}", b"x: ${{ secrets.GPT_KEY }}",
+                     id="default rules: OPENAI in any case"),
+        pytest.param('[source]\napi_key_env = ["*OPENAI*KEY*", "ACME_GPT_*"]\n', b"ACME_GPT_|OPENAI",
+                     b"ACME_GPT_TOKEN=1", b"GPT_TOKEN=1", id="a user's glob adds its literal part"),
+        pytest.param('[source]\napi_key_env = ["*_K*"]\n', b"", b"anything", None,
+                     id="a glob without a 3-character literal: every file is read"),
+    ],
+)
+def test_trigger_comes_from_the_rules(
+    tmp_path: Path, source: str, pattern: bytes, read: bytes, skipped: bytes | None
+) -> None:
+    from codemod.deploy.files import trigger
+    from codemod.rules import load_rules
+
+    rules = default_rules()
+    if source:
+        path = tmp_path / "rules.toml"
+        path.write_text(source)
+        rules = load_rules(path)
+    found = trigger(rules)
+    assert found.pattern == pattern
+    assert found.search(read) is not None
+    assert skipped is None or found.search(skipped) is None

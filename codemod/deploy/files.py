@@ -10,6 +10,7 @@ adds the digest the writer needs).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from codemod import codes
@@ -20,6 +21,20 @@ from codemod.source import BOM_UTF8
 from codemod.types import FileResult, Finding
 
 UNREADABLE = "LMX900"  # what the scanners report for a file that does not parse
+
+
+def trigger(rules: Rules) -> re.Pattern[bytes]:
+    """What a deployment file's bytes must hold to be read further: the longest literal part of
+    each OpenAI variable glob of the rules (`OPENAI` for the default ones), in any case. A glob
+    without a literal part of 3 characters or more makes every such file worth reading."""
+    words = set()
+    for glob in (*rules.source.api_key_env, *rules.source.base_url_env):
+        word = max(re.split(r"[*?\[\]]", glob), key=len)
+        if len(word) < 3:
+            return re.compile(b"")
+        words.add(word.upper())
+    kept = sorted(w for w in words if not any(o != w and o in w for o in words))
+    return re.compile("|".join(map(re.escape, kept)).encode(), re.IGNORECASE)
 
 
 def process(

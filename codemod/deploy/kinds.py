@@ -45,6 +45,14 @@ def maybe_deployment_name(name: str) -> bool:
     return lower.endswith(_SUFFIXES) or "env" in lower
 
 
+def is_deployment_file(path: str) -> bool:
+    """Is the file at `path` (as discovery took it, any separator) read as an environment or
+    deployment file, not as Python? By name: an explicit path of any other name is Python."""
+    if path.endswith((".py", ".ipynb")):
+        return False
+    return kind_of(path.replace("\\", "/")) is not None
+
+
 def kind_of(relative_posix_path: str, text: str | None = None) -> Kind | None:
     """The kind of the file at this path (relative, `/`-separated), or None for any other file.
     `text` only decides for generic YAML files (Kubernetes manifest or not)."""
