@@ -3,7 +3,7 @@
 Checked twice: statically, from the codes each detector module writes in its source; and
 dynamically, by recording which detector module created each finding while the fixtures and
 the snippets of the analysis tests are analysed. Together with the runner's two codes and the
-`CODES` of the deployment-file modules (codemod.deploy.envfile, textscan, yamlenv: checked
+`CODES` of the deployment-file modules (codemod.deploy.envfile, files, textscan, yamlenv: checked
 statically here, their findings by tests/test_deploy_*.py), the detectors' `CODES` are the
 documented codes.
 """
@@ -27,7 +27,7 @@ import codemod.analysis.detectors
 from codemod import codes
 from codemod.analysis import analyse
 from codemod.analysis.context import Context
-from codemod.deploy import envfile, textscan, yamlenv
+from codemod.deploy import envfile, files, textscan, yamlenv
 from codemod.types import Finding, Fix
 
 TESTS = Path(__file__).resolve().parent
@@ -43,7 +43,7 @@ def detector_modules() -> list[ModuleType]:
 
 
 DETECTORS = detector_modules()
-DEPLOY_MODULES = [envfile, textscan, yamlenv]  # the deploy modules that emit findings
+DEPLOY_MODULES = [envfile, files, textscan, yamlenv]  # the deploy modules that emit findings
 
 
 def written_codes(module: ModuleType) -> set[str]:
@@ -81,7 +81,7 @@ def test_the_package_holds_the_five_detectors() -> None:
     assert names == ["calls", "clients", "models", "module_config", "secrets"]
 
 
-def test_the_deploy_package_holds_three_emitting_modules() -> None:
+def test_the_deploy_package_holds_four_emitting_modules() -> None:
     """Every module of codemod.deploy whose source holds a code string is one of DEPLOY_MODULES
     (`text.finding` builds the findings but is handed its code)."""
     import codemod.deploy

@@ -23,7 +23,7 @@ DETECTORS = {
     f"codemod.analysis.detectors.{name}"
     for name in ("clients", "module_config", "models", "calls", "secrets")
 }
-DEPLOY = {f"codemod.deploy.{name}" for name in ("envfile", "textscan", "yamlenv")}
+DEPLOY = {f"codemod.deploy.{name}" for name in ("envfile", "files", "textscan", "yamlenv")}
 DEPLOY_CODES = [c for c, info in codes.CODES.items() if info.example_path is not None]
 ANALYSED = [
     c for c, info in codes.CODES.items() if RUNNER not in info.emitted_by and c not in DEPLOY_CODES

@@ -20,7 +20,9 @@ from codemod.rules import Rules
 from codemod.source import BOM_UTF8
 from codemod.types import FileResult, Finding
 
-UNREADABLE = "LMX900"  # what the scanners report for a file that does not parse
+# LMX901 for a file that is no UTF-8 text; LMX900, found by the scanners for a file that does
+# not parse, becomes the file's error here.
+CODES = ("LMX900", "LMX901")
 
 
 def trigger(rules: Rules) -> re.Pattern[bytes]:
@@ -49,18 +51,18 @@ def process(
 ) -> FileResult:
     """The result for one deployment file at `display` (its name decides its kind)."""
     if b"\0" in data:
-        return _failed(display, "LMX901", "file contains NUL bytes (binary content?); not a text file")
+        return _undecodable(display, "file contains NUL bytes (binary content?); not a text file")
     encoding = "utf-8-sig" if data.startswith(BOM_UTF8) else "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return _failed(display, "LMX901", f"cannot decode: not valid UTF-8 at line {line} (byte {exc.start})")
+        return _undecodable(display, f"cannot decode: not valid UTF-8 at line {line} (byte {exc.start})")
     path = display.replace("\\", "/")
     found = analyse(path, text, rules, project_reads_lumyx=project_reads_lumyx)
     if found is None:
         return FileResult(display)
-    broken = next((f for f in found if f.code == UNREADABLE), None)
+    broken = next((f for f in found if f.code == "LMX900"), None)
     if broken is not None:  # reported whatever --select says, like a module that does not parse
         return FileResult(display, (broken,), error=broken.message)
     if kind_of(path, text) == "env-real":
@@ -75,5 +77,5 @@ def process(
     return dataclasses.replace(result, old_text=text, new_text=new_text, new_bytes=new_text.encode(encoding))
 
 
-def _failed(display: str, code: str, message: str) -> FileResult:
-    return FileResult(display, (Finding(code, message, 1, 1, 1, 1),), error=message)
+def _undecodable(display: str, message: str) -> FileResult:
+    return FileResult(display, (Finding("LMX901", message, 1, 1, 1, 1),), error=message)
