@@ -56,6 +56,8 @@ class CodeInfo:
     emitted_by: tuple[str, ...]
     preamble: str = "none"
     example_encoding: str = "utf-8"
+    tags: tuple[str, ...] = ()  # SARIF rule tags, e.g. "security"
+    security_severity: float | None = None  # 0.0-10.0: code scanning ranks it as a security alert
 
 
 class CodeIndexError(ValueError):
@@ -80,6 +82,9 @@ def _entry(code: str, table: Any) -> CodeInfo:
         raise CodeIndexError(
             f"index.toml: [{code}] preamble {table['preamble']!r} is not one of {list(PREAMBLES)}"
         )
+    score = table.get("security_severity")
+    if score is not None and not (isinstance(score, (int, float)) and 0 <= score <= 10):
+        raise CodeIndexError(f"index.toml: [{code}] security_severity must be a number 0-10")
     return CodeInfo(
         code=code,
         name=table["name"],
@@ -90,6 +95,8 @@ def _entry(code: str, table: Any) -> CodeInfo:
         emitted_by=tuple(table["emitted_by"]),
         preamble=table.get("preamble", "none"),
         example_encoding=table.get("example_encoding", "utf-8"),
+        tags=tuple(table.get("tags", ())),
+        security_severity=table.get("security_severity"),
     )
 
 
