@@ -9,6 +9,7 @@ command), 2 tool, usage or rules error, 130 interrupted.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -284,6 +285,7 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
 def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
     """Write the changes of a scan (unless a file holds the user's own uncommitted work)."""
     from codemod.writer import WriteError, remove_stale_temps, write_atomic
+    from codemod.written import as_written
 
     if outcome.internal_errors:
         print_diffs(outcome, run_)
@@ -300,15 +302,17 @@ def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) 
     if changed and not yes and sys.stdin.isatty() and not console.confirm(f"Rewrite {plural(len(changed), 'file')}?"):
         console.write("Nothing written.\n", sys.stderr)
         return EXIT_FAILED
-    failed = 0
+    written = []
     for result in changed:
         assert result.new_bytes is not None
         try:
             write_atomic(outcome.absolute[result.path], result.new_bytes, expected_digest=result.old_digest)
         except WriteError as exc:
-            failed += 1
             console.write(f"{result.path}: {exc.reason}\n", sys.stderr)
-    left = print_needs_person(outcome, run_, applied=True)
+        else:
+            written.append(result)
+    failed = len(changed) - len(written)
+    left = print_needs_person(dataclasses.replace(outcome, results=as_written(outcome.results, outcome.absolute, run_, written)), run_, applied=True)
     if failed or outcome.file_errors or left:
         return EXIT_FAILED
     return 0

@@ -8,7 +8,7 @@ a notebook, or in a file whose text the session did not pass, is shown without a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from codemod import codes
 from codemod.redact import mask
@@ -20,11 +20,32 @@ MAX_LINES = 5  # a longer span shows its first lines and says how many more
 _WORD = re.compile(r"[^\s\"'`=:,;&?/.()<>\[\]{}]+")
 
 
-def masked(line: str, rules: Rules) -> str:
-    """The line with every word that looks like a key masked."""
-    return _WORD.sub(
-        lambda m: mask(m.group()) if rules.source.looks_like_key(m.group()) else m.group(), line
-    )
+def masked(line: str, rules: Rules) -> tuple[str, Callable[[int], int]]:
+    """The line with every word that looks like a key masked, and a map from a 1-based column
+    of the line to the column of the masked line (a column inside a key maps to its start)."""
+    out: list[str] = []
+    shifts: list[tuple[int, int, int]] = []  # (start, end, delta after end) of each masked word
+    last, delta = 0, 0
+    for m in _WORD.finditer(line):
+        if not rules.source.looks_like_key(m.group()):
+            continue
+        shown = mask(m.group())
+        out += [line[last : m.start()], shown]
+        delta += len(shown) - len(m.group())
+        shifts.append((m.start() + 1, m.end() + 1, delta))
+        last = m.end()
+    out.append(line[last:])
+
+    def column(col: int) -> int:
+        moved = 0
+        for start, end, after in shifts:
+            if col >= end:
+                moved = after
+            elif col > start:
+                return end + after
+        return col + moved
+
+    return "".join(out), column
 
 
 def snippet(f: Finding, lines: list[str], rules: Rules) -> list[str]:
@@ -36,10 +57,11 @@ def snippet(f: Finding, lines: list[str], rules: Rules) -> list[str]:
     width = len(str(last))
     out = [f"{'':>{width}} |"]
     for number in range(line, last + 1):
-        out.append(f"{number:>{width}} | {masked(lines[number - 1], rules)}".rstrip())
+        out.append(f"{number:>{width}} | {masked(lines[number - 1], rules)[0]}".rstrip())
     if end_line == line:
-        carets = "^" * max(end_col - col, 1)
-        out.append(f"{'':>{width}} | {' ' * (col - 1)}{carets} {f.code}")
+        column = masked(lines[line - 1], rules)[1]
+        start, end = column(col), column(end_col)
+        out.append(f"{'':>{width}} | {' ' * (start - 1)}{'^' * max(end - start, 1)} {f.code}")
     elif end_line > last:
         out.append(f"{'':>{width}} | ... {end_line - last} more lines")
     out.append(f"{'':>{width}} |")
