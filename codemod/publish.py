@@ -46,3 +46,27 @@ def read_sources(results: Sequence[FileResult], absolute: Mapping[str, Path]) ->
         except (OSError, source.DecodeError):
             continue
     return texts
+
+
+def unknown_suppressions(results: Sequence[FileResult], absolute: Mapping[str, Path]) -> list[str]:
+    """A warning for every code a suppression comment names that is no code of the tool
+    (`# lumyx: ignore[LMX3O2]` suppresses nothing). Only files with findings are read again:
+    a mistyped code leaves its finding reported, so that is where one shows."""
+    from codemod import codes
+    from codemod.analysis.suppress import listed_codes
+
+    warnings = []
+    for r in results:
+        if not r.findings or r.error is not None or r.path not in absolute:
+            continue
+        try:
+            text = absolute[r.path].read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        for line, code in listed_codes(text):
+            if not codes.known_selector(code):
+                warnings.append(
+                    f"{r.path}:{line}: warning: unknown code {code!r} in a suppression comment;"
+                    " it suppresses nothing (`lumyx-migrate rules` lists the codes)"
+                )
+    return warnings

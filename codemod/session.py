@@ -191,9 +191,12 @@ def _start(flags: Flags, *, fix: bool, name_errors: bool = True) -> tuple[Run, O
     except (ConfigError, RulesError) as exc:
         return error(str(exc))
     try:
-        return run_, execute(run_, fix=fix, name_errors=name_errors)
+        outcome = execute(run_, fix=fix, name_errors=name_errors)
     except PathError as exc:
         return error(str(exc))
+    for warning in publish.unknown_suppressions(outcome.results, outcome.absolute):
+        console.write(warning + "\n", sys.stderr)
+    return run_, outcome
 
 
 def execute(run_: Run, *, fix: bool, name_errors: bool = True) -> Outcome:
