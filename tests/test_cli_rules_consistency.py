@@ -49,11 +49,13 @@ def test_an_unmapped_model_is_still_lmx202(tmp_path: Path, monkeypatch: pytest.M
     assert "LMX202 model 'nova_9_9' has no mapping in the rules" in out
 
 
-def test_rules_view_lists_the_target_as_a_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mapping_targets_are_served_models(tmp_path: Path) -> None:
+    from codemod.rules import load_rules
+
     (tmp_path / "rules.toml").write_text(CUSTOM)
-    monkeypatch.chdir(tmp_path)
-    out = CliRunner().invoke(main, ["rules", "--rules", "rules.toml"]).stdout
-    assert "Models        nova_1_1, nova_2_0\n" in out
+    rules = load_rules(tmp_path / "rules.toml")
+    assert rules.served_models == frozenset({"nova_1_1", "nova_2_0"})
+    assert rules.provider.models == ("nova_1_1",)  # what the provider declares stays as written
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from codemod.rules.model import Provider, Rules
+from codemod.rules.model import Rules
 from codemod.rules.schema import RulesError, convert
 
 if sys.version_info >= (3, 11):
@@ -54,17 +54,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 def _build(data: dict[str, Any], shown: str, paths: tuple[str, ...]) -> Rules:
     rules = convert(Rules, data, "", shown, also_known=("extends",))
-    return dataclasses.replace(rules, paths=paths, provider=_with_targets(rules))
-
-
-def _with_targets(rules: Rules) -> Provider:
-    """The provider's models, with every model a mapping writes: a mapping target is served by
-    construction, so the code `apply` writes never fails `check` (LMX202) afterwards."""
-    models = list(rules.provider.models)
-    for rule in rules.models.map:
-        if rule.to is not None and rule.to not in models:
-            models.append(rule.to)
-    return dataclasses.replace(rules.provider, models=tuple(models))
+    return dataclasses.replace(rules, paths=paths)
 
 
 def _parse(text: str, shown: str) -> dict[str, Any]:
