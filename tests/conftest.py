@@ -13,3 +13,9 @@ def lumyx_server() -> Iterator[LumyxStandin]:
     """A fresh Lumyx stand-in on 127.0.0.1 (free port) for one test; `.url` ends in `/v1`."""
     with LumyxStandin() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FORCE_COLOR in the environment (some CI sets it) must not colour the outputs tests pin."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

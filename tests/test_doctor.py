@@ -338,13 +338,13 @@ def test_render_checks_table() -> None:
     checks = [
         Check("API key set", True, "nova…cdef (26 characters)"),
         Check("models endpoint", False, "cannot connect to 127.0.0.1:9: connection refused"),
-        Check("chat completion", False, "skipped: the models check failed"),
+        Check("chat completion", False, "skipped: the models check failed", skipped=True),
     ]
     assert render_checks(checks) == (
         "✓  API key set      nova…cdef (26 characters)\n"
         "✗  models endpoint  cannot connect to 127.0.0.1:9: connection refused\n"
-        "✗  chat completion  skipped: the models check failed\n"
-        "2 of 3 checks failed\n"
+        "-  chat completion  skipped: the models check failed\n"
+        "1 of 2 checks failed, 1 skipped\n"
     )
 
 
@@ -451,3 +451,22 @@ def test_cli_key_missing(cli: RunDoctor, lumyx_server: LumyxStandin) -> None:
     assert result.returncode == 1
     assert "LUMYX_API_KEY" in result.stdout + result.stderr
     assert lumyx_server.requests == []
+
+
+def test_cli_counts_skipped_checks_as_skipped(cli: RunDoctor, lumyx_server: LumyxStandin) -> None:
+    """Five checks print; the three a missing key makes impossible are skipped, not failed."""
+    result = cli(key=None, base_url=lumyx_server.url)
+    lines = result.stdout.splitlines()
+    assert [line[0] for line in lines[:-1]] == ["✗", "-", "✓", "-", "-"]
+    assert lines[-1] == "1 of 2 checks failed, 3 skipped"
+
+
+def test_skipped_checks_are_marked_skipped() -> None:
+    checks = run_checks(api_key=None, base_url="https://x/v1", model="m", key_prefix="nova_")
+    assert [(c.name, c.ok, c.skipped) for c in checks] == [
+        ("API key set", False, False),
+        ("API key prefix", False, True),
+        ("base URL", True, False),
+        ("models endpoint", False, True),
+        ("chat completion", False, True),
+    ]

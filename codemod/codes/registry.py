@@ -59,6 +59,8 @@ class CodeInfo:
     preamble: str = "none"
     example_encoding: str = "utf-8"
     example_path: str | None = None
+    tags: tuple[str, ...] = ()  # SARIF rule tags, e.g. "security"
+    security_severity: float | None = None  # 0.0-10.0: code scanning ranks it as a security alert
 
 
 class CodeIndexError(ValueError):
@@ -83,6 +85,9 @@ def _entry(code: str, table: Any) -> CodeInfo:
         raise CodeIndexError(
             f"index.toml: [{code}] preamble {table['preamble']!r} is not one of {list(PREAMBLES)}"
         )
+    score = table.get("security_severity")
+    if score is not None and not (isinstance(score, (int, float)) and 0 <= score <= 10):
+        raise CodeIndexError(f"index.toml: [{code}] security_severity must be a number 0-10")
     return CodeInfo(
         code=code,
         name=table["name"],
@@ -94,6 +99,8 @@ def _entry(code: str, table: Any) -> CodeInfo:
         preamble=table.get("preamble", "none"),
         example_encoding=table.get("example_encoding", "utf-8"),
         example_path=table.get("example_path"),
+        tags=tuple(table.get("tags", ())),
+        security_severity=table.get("security_severity"),
     )
 
 
