@@ -45,7 +45,7 @@ def proj(tmp_path: Path) -> Path:
     [
         pytest.param("text", ".env.example:2:1: LMX601 [*] OPENAI_API_KEY is set", id="text"),
         pytest.param("github", "::error title=lumyx-migrate (LMX601),file=.env.example,line=2,col=1,endLine=2,endColumn=15::LMX601 OPENAI_API_KEY is set", id="github"),
-        pytest.param("junit", '<testcase classname=".env.example" name=".env.example">', id="junit"),
+        pytest.param("junit", '<testcase classname=".env.example" name="LMX601 at 2:1" file=".env.example" line="2">', id="junit"),
     ],
 )
 def test_every_text_format_places_the_finding_by_line(proj: Path, fmt: str, expected: str) -> None:
