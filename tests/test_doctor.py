@@ -1,15 +1,13 @@
 """`lumyx-migrate doctor`: `run_checks` against the Lumyx stand-in, the table, and the CLI command.
 
-The CLI tests run `python -m codemod doctor` in a subprocess; they skip themselves until the
-`doctor` command is wired into the CLI, and turn on by themselves once it is.
+The CLI tests run `python -m codemod doctor` in a subprocess, always: a missing command fails
+them, it never skips them.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -362,26 +360,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@functools.cache
-def doctor_is_wired() -> bool:
-    result = subprocess.run(
-        [sys.executable, "-m", "codemod", "--help"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        cwd=REPO,
-        timeout=60,
-    )
-    return re.search(r"^\s+doctor\b", result.stdout, re.MULTILINE) is not None
-
-
 @pytest.fixture
 def cli() -> RunDoctor:
-    if not doctor_is_wired():
-        pytest.skip(
-            "`doctor` is not a command of `python -m codemod` yet (the lead wires it in cli.py)"
-        )
-
     def run(*args: str, key: str | None = KEY, base_url: str) -> subprocess.CompletedProcess[str]:
         extra = {"LUMYX_BASE_URL": base_url}
         if key is not None:
