@@ -96,6 +96,8 @@ CASES = [
                  id="no-gitignore"),
     pytest.param((".gitignore=# only a comment\\n\\n", "a.py"), {}, ["a.py"], [],
                  id="gitignore-with-nothing-in-it"),
+    pytest.param((".gitignore=\\n   \\n", "a.py"), {}, ["a.py"], [],
+                 id="gitignore-of-blank-lines"),
     pytest.param(("a.py", ".a.py.0123456789ab.lumyx-tmp", "sub/.b.py.abcdefabcdef.lumyx-tmp"),
                  {}, ["a.py"], [], id="writer-temps-never-yielded"),
     pytest.param(("real.py", "alias.py -> real.py", "pkg/m.py", "pkgalias -> pkg"), {},
@@ -198,6 +200,34 @@ def test_info_exclude_of_a_linked_worktree(project: Path, tmp_path: Path) -> Non
     (project / ".git").write_text(f"gitdir: {worktree_git}\n")
     build(project, ("local_x.py", "a.py"))
     assert rels(discover(["."], cwd=project), project) == ["a.py"]
+
+
+@pytest.mark.parametrize(
+    ("dot_git", "gitdir"),
+    [
+        pytest.param("gitdir: ../modules/sub\n", "modules/sub",
+                     id="submodule: gitdir without commondir"),
+        pytest.param("not a gitdir line\n", None, id="a .git file of another kind"),
+    ],
+)  # fmt: skip
+def test_info_exclude_of_a_git_file_repository(
+    tmp_path: Path, dot_git: str, gitdir: str | None
+) -> None:
+    """A `.git` file points at the git folder (its `info/exclude` applies) when it says
+    `gitdir:`; otherwise `info/exclude` is looked for under the `.git` file and not found."""
+    work = tmp_path / "super" / "sub"
+    work.mkdir(parents=True)
+    if gitdir is not None:
+        (tmp_path / "super" / gitdir / "info").mkdir(parents=True)
+        (tmp_path / "super" / gitdir / "info" / "exclude").write_text("local_*.py\n")
+    (work / ".git").write_text(dot_git)
+    build(work, ("local_x.py", "a.py"))
+    expected = ["a.py"] if gitdir is not None else ["a.py", "local_x.py"]
+    assert rels(discover(["."], cwd=work), work) == expected
+
+
+def test_root_folder_as_cwd_shows_paths_without_a_leading_slash(tmp_path: Path) -> None:
+    assert display_path(tmp_path / "a.py", Path(os.sep)) == str(tmp_path / "a.py").lstrip(os.sep)
 
 
 def test_gitignore_above_the_named_folder_applies_inside_the_repo(project: Path) -> None:
