@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -306,16 +305,15 @@ def test_five_megabyte_generated_file_is_skipped(tmp_path: Path) -> None:
     assert (tmp_path / "app.py").read_text() == MIGRATED
 
 
-def test_five_megabyte_file_without_marker_is_processed_in_reasonable_time(tmp_path: Path) -> None:
+def test_five_megabyte_file_without_marker_is_processed(tmp_path: Path) -> None:
+    """`make bench` times the same kind of file (`diff one 5 MB module`); no test asserts a
+    duration."""
     text = big_table("")
     (tmp_path / "big.py").write_text(text)
-    start = time.monotonic()
     code, out, err = invoke(["apply", "--yes", "-q", "--jobs", "1", "."], tmp_path)
-    elapsed = time.monotonic() - start
     assert code == 0, err
     assert (tmp_path / "big.py").read_text() == MIGRATED + text[len(CLIENT) :]
     assert out.startswith("--- a/big.py\n+++ b/big.py\n@@ -1,6 +1,11 @@\n")
-    assert elapsed < 60, f"{elapsed:.1f} s for a 5 MB file"
 
 
 def test_every_bad_input_at_once_through_the_installed_command(tmp_path: Path) -> None:
