@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# setuptools' editable-install banner says nothing a user of this Makefile can act on.
+QUIET_PIP := PYTHONWARNINGS="ignore:Editable installation"
 
 .PHONY: demo test lint typecheck pytest bench clean
 
@@ -10,11 +12,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(QUIET_PIP) $(BIN)/python -m pip install -q -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(QUIET_PIP) $(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -22,7 +24,7 @@ demo: $(VENV)/.installed
 	$(BIN)/lumyx-migrate diff fixtures/sync_app/before
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check codemod tests bench
+	$(BIN)/ruff check codemod tests bench scripts
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
