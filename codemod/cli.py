@@ -21,6 +21,7 @@ from codemod.rewrite import DEFAULT_LINE_LENGTH
 from codemod.settings import Flags
 
 F = TypeVar("F", bound=Callable[..., Any])
+FORMAT_ENV = "LUMYX_MIGRATE_OUTPUT_FORMAT"
 
 
 def common_options(func: F) -> F:
@@ -37,7 +38,7 @@ def common_options(func: F) -> F:
         click.option("--unserved-clients", type=click.Choice(["keep", "split"]), default=None, help="A client some of whose calls the provider does not serve: keep it on OpenAI (default), or split it."),
         click.option("--line-length", type=click.IntRange(min=20), default=None, help=f"Line length for re-laid-out calls (default: project's ruff/black setting, else {DEFAULT_LINE_LENGTH})."),
         click.option("--color", type=click.Choice(COLOR_MODES), default="auto", show_default=True),
-        click.option("-q", "--quiet", is_flag=True, help="Print only diffs and findings, no summary."),
+        click.option("-q", "--quiet", is_flag=True, help="Print no summary, only the command's main output."),
         click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why."),
     ]
     for option in reversed(options):
@@ -51,7 +52,7 @@ def main() -> None:
     """Move OpenAI SDK code to Lumyx AI: see the diff, apply it, gate CI on what is left."""
 
 
-@main.command()
+@main.command(short_help="Print the diff of every change; writes nothing.")
 @common_options
 @click.option("--exit-code", is_flag=True, help="Exit 1 when a change is pending.")
 def diff(exit_code: bool, **kw: Any) -> None:
@@ -61,7 +62,7 @@ def diff(exit_code: bool, **kw: Any) -> None:
     sys.exit(session.diff(Flags(**kw), exit_code=exit_code))
 
 
-@main.command()
+@main.command(short_help="Rewrite files in place (asks once), then say what is left.")
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--allow-dirty", is_flag=True, help="Rewrite files even if they have uncommitted git changes.")
@@ -72,16 +73,27 @@ def apply(yes: bool, allow_dirty: bool, **kw: Any) -> None:
     sys.exit(session.apply(Flags(**kw), yes=yes, allow_dirty=allow_dirty))
 
 
-@main.command()
+@main.command(short_help="CI gate: report what is not migrated or not served.")
 @common_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, envvar=FORMAT_ENV, show_envvar=True, help="Report format (markdown: the migration report).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
-@click.option("--statistics", is_flag=True, help="Count findings per code instead of listing them.")
-def check(fmt: str, output: Path | None, statistics: bool, **kw: Any) -> None:
+@click.option("--statistics", is_flag=True, help="Count findings per code instead of listing them (text, json).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (errors still exit 1 or 2).")
+def check(fmt: str, output: Path | None, statistics: bool, exit_zero: bool, **kw: Any) -> None:
     """CI gate: report every unmigrated call and every use Lumyx cannot serve."""
     from codemod import session
 
-    sys.exit(session.check(Flags(**kw), fmt=fmt, output=output, statistics=statistics))
+    sys.exit(session.check(Flags(**kw), fmt=fmt, output=output, statistics=statistics, exit_zero=exit_zero))
+
+
+@main.command()
+@common_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
+def report(output: Path | None, **kw: Any) -> None:
+    """Write the migration report (Markdown) for a pull request. Writes no source file."""
+    from codemod import session
+
+    sys.exit(session.report(Flags(**kw), output=output))
 
 
 @main.command("rules")
@@ -102,7 +114,7 @@ def explain(code: str) -> None:
     sys.exit(session.explain(code))
 
 
-@main.command()
+@main.command(short_help="Check that this machine can reach the provider.")
 @click.option("--no-chat", is_flag=True, help="Skip the one-token chat completion.")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
 @click.option("--model", default=None, help="Model to look for (default: the rules' first model).")

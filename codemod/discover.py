@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from codemod.deploy.kinds import kind_of, maybe_deployment_name
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
 
@@ -107,6 +108,15 @@ def _tree_order(path: str) -> list[str]:
 
 def _posix(rel: str) -> str:
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
+
+
+def _wanted(name: str, rel: str) -> bool:
+    """Is a file with this name (at `rel`, "/"-separated under the walked root) read? Python
+    modules, notebooks, and environment and deployment files (named like one; any YAML file is
+    a Kubernetes candidate, decided later from its text)."""
+    if name.endswith(SOURCE_SUFFIX):
+        return True
+    return maybe_deployment_name(name) and kind_of(rel) is not None
 
 
 def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
@@ -261,7 +271,7 @@ class _Walker:
                             rel, True, excludes, ignores
                         ):
                             stack.append((entry.path, rel, ignores))
-                    elif not name.endswith(SOURCE_SUFFIX):
+                    elif not _wanted(name, rel):
                         if is_temp_name(name):
                             self.temps.add(entry.path)
                     elif self._skipped(rel, False, excludes, ignores):
@@ -286,12 +296,10 @@ class _Walker:
             # Editors' lock files (Emacs `.#name.py`) are dangling links by design.
             if entry.name.startswith(".#"):
                 return
-            if entry.name.endswith(SOURCE_SUFFIX) and not self._skipped(
-                rel, False, excludes, ignores
-            ):
+            if _wanted(entry.name, rel) and not self._skipped(rel, False, excludes, ignores):
                 self.problem(entry.path, MSG_BROKEN)
             return
-        if not is_dir and not entry.name.endswith(SOURCE_SUFFIX):
+        if not is_dir and not _wanted(entry.name, rel):
             return
         if (is_dir and entry.name in _ALWAYS_SKIPPED) or self._skipped(
             rel, is_dir, excludes, ignores
@@ -334,7 +342,8 @@ def discover(
     use_gitignore: bool = True,
     cwd: Path | None = None,
 ) -> Discovery:
-    """The `.py` files under `paths` a run should read, and the problems met finding them.
+    """The files under `paths` a run should read (`.py`, `.ipynb`, environment and deployment
+    files: see `_wanted`), and the problems met finding them.
 
     A path may be a directory (walked) or a file (taken whatever its name, even if excluded).
     `exclude` replaces `DEFAULT_EXCLUDES` when non-empty, `extend_exclude` adds to them; both are

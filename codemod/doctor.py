@@ -2,8 +2,8 @@
 
 Checks, in order: the API key is set; it has the provider's prefix; the base URL is usable; `GET
 {base_url}/models` answers and lists the configured model; a one-token chat completion succeeds.
-A check that an earlier failure makes impossible is reported as failed with the reason it was
-skipped. Every error (refused connection, timeout, HTTP error, bad JSON) becomes a failed `Check`
+A check that an earlier failure makes impossible is reported as skipped, with the reason (it
+neither passes nor counts as a failure: the earlier check already failed). Every error (refused connection, timeout, HTTP error, bad JSON) becomes a failed `Check`
 with a one-line detail; nothing here raises. The key is never shown in full, not even when a
 server echoes it back in an error message.
 
@@ -43,6 +43,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    skipped: bool = False  # not run because an earlier check failed: neither passed nor failed
 
 
 class _CheckFailed(Exception):
@@ -194,23 +195,23 @@ def run_checks(
     checks.append(_base_url(base))
     if not key_ok or not checks[-1].ok:
         why = "no usable key" if not key_ok else "no usable base URL"
-        checks.append(Check("models endpoint", False, f"skipped: {why}"))
+        checks.append(_skipped("models endpoint", why))
         if chat:
-            checks.append(Check("chat completion", False, f"skipped: {why}"))
+            checks.append(_skipped("chat completion", why))
         return checks
     client = _Client(base, key, timeout)
     checks.append(_guarded("models endpoint", client, lambda: _models(client, base, model)))
     if not chat:
         return checks
     if not checks[-1].ok:
-        checks.append(Check("chat completion", False, "skipped: the models check failed"))
+        checks.append(_skipped("chat completion", "the models check failed"))
     else:
         checks.append(_guarded("chat completion", client, lambda: _chat(client, base, model)))
     return checks
 
 
-def _skipped(name: str) -> Check:
-    return Check(name, False, "skipped: no usable key")
+def _skipped(name: str, why: str = "no usable key") -> Check:
+    return Check(name, False, f"skipped: {why}", skipped=True)
 
 
 def _key_set(key: str, key_env: str | None) -> Check:

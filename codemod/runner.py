@@ -2,7 +2,9 @@
 
 One read per file; a file whose bytes hold no trigger derived from the rules costs nothing
 more. Work is spread over processes in chunks; results come back as values, sorted by path so
-the output is the same whatever `--jobs` is.
+the output is the same whatever `--jobs` is. A run has two phases: Python modules and notebooks
+first, then the environment templates and deployment files (codemod.deploy), checked only when
+some module of the first phase reads the provider's key variable once migrated.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codemod import codes, source
+from codemod.deploy.kinds import is_deployment_file
 from codemod.prefilter import Prefilter
 from codemod.rewrite import DEFAULT_LINE_LENGTH
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
 if TYPE_CHECKING:
+    import re
+
     from codemod import notebook
     from codemod.analysis.project import ProjectView
 
@@ -42,11 +47,20 @@ class Options:
     line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
     project: ProjectView | None = None  # the second look: decisions from the whole project
+    split_clients: bool = False  # `unserved-clients = "split"`
+    # Phase 2 (deployment files): does the migrated project read the provider's variables?
+    project_reads_lumyx: bool = False
 
     @cached_property
     def prefilter(self) -> Prefilter:
         """Built from the rules once per process, not once per file."""
         return Prefilter.from_rules(self.rules)
+
+    @cached_property
+    def deploy_trigger(self) -> re.Pattern[bytes]:
+        from codemod.deploy.files import trigger
+
+        return trigger(self.rules)
 
 
 def process_file(path: Path, display: str, opts: Options) -> FileResult:
@@ -63,8 +77,10 @@ def _process(path: Path, display: str, opts: Options) -> FileResult:
         data = path.read_bytes()
     except OSError as exc:
         return _error(display, "LMX901", f"cannot read file: {exc.strerror or exc}")
+    if is_deployment_file(display):
+        return _process_deployment(display, data, opts)
     if not opts.prefilter.matches(data):
-        return FileResult(display)
+        return FileResult(display, reads_provider_env=opts.rules.provider.api_key_env.encode() in data)
     if b"\0" in data:
         return _error(display, "LMX901", "file contains NUL bytes (binary content?); not Python source")
     if not opts.include_generated and any(m in data[:2048] for m in GENERATED_MARKERS):
@@ -78,16 +94,25 @@ def _process(path: Path, display: str, opts: Options) -> FileResult:
     analysed = _analysed(display, text, opts)
     if isinstance(analysed, FileResult):
         return analysed
-    findings, summary = analysed
-    result = FileResult(display, tuple(findings), encoding=encoding, summary=summary)
+    findings, reads, summary = analysed
+    result = FileResult(display, tuple(findings), encoding=encoding, reads_provider_env=reads, summary=summary)
     if not opts.fix or not any(f.fix for f in findings):
         return result
     return _rewrite(result, text, data, findings, opts)
 
 
-def _analysed(display: str, text: str, opts: Options) -> tuple[list[Finding], object] | FileResult:
-    """The selected findings of one module and its summary for the project view, or the error
-    result of a module that cannot be read."""
+def _reads_provider_env(text: str, findings: Sequence[Finding], opts: Options) -> bool:
+    """Does the module read the provider's key variable once migrated? Judged on every finding,
+    whatever --select shows: the full migration is what the deployment files must serve."""
+    if opts.rules.provider.api_key_env in text:
+        return True
+    return any(f.fix is not None and f.code in ("LMX101", "LMX105") for f in findings)
+
+
+def _analysed(display: str, text: str, opts: Options) -> tuple[list[Finding], bool, object] | FileResult:
+    """The selected findings of one module, whether it reads the provider's key variable once
+    migrated, and its summary for the project view; or the error result of a module that
+    cannot be read."""
     from codemod.analysis import analyse_module, parse
 
     try:
@@ -104,7 +129,27 @@ def _analysed(display: str, text: str, opts: Options) -> tuple[list[Finding], ob
     except RecursionError:
         return _error(display, "LMX900", "cannot analyse: too deeply nested")
     del tree
-    return [f for f in findings if codes.select(f.code, opts.select, opts.ignore)], summary
+    reads = _reads_provider_env(text, findings, opts)
+    return [f for f in findings if codes.select(f.code, opts.select, opts.ignore)], reads, summary
+
+
+def _process_deployment(display: str, data: bytes, opts: Options) -> FileResult:
+    """Phase 2: an environment or deployment file, read only when its bytes name OpenAI."""
+    if opts.deploy_trigger.search(data) is None:
+        return FileResult(display)
+    if not opts.include_generated and any(m in data[:2048] for m in GENERATED_MARKERS):
+        return FileResult(display, skipped="generated file")
+    from codemod.deploy.files import process
+
+    result = process(
+        display, data, opts.rules, project_reads_lumyx=opts.project_reads_lumyx,
+        fix=opts.fix, select=opts.select, ignore=opts.ignore,
+    )
+    if result.new_bytes is None:
+        return result
+    from codemod.writer import digest
+
+    return dataclasses.replace(result, old_digest=digest(data))
 
 
 def _process_notebook(display: str, data: bytes, opts: Options) -> FileResult:
@@ -122,8 +167,10 @@ def _process_notebook(display: str, data: bytes, opts: Options) -> FileResult:
     analysed = _analysed(display, book.module, opts)
     if isinstance(analysed, FileResult):
         return _in_cells(book, analysed)
-    findings, summary = analysed
-    result = _in_cells(book, FileResult(display, tuple(findings), encoding="utf-8", summary=summary))
+    findings, reads, summary = analysed
+    result = _in_cells(
+        book, FileResult(display, tuple(findings), encoding="utf-8", reads_provider_env=reads, summary=summary)
+    )
     if not opts.fix or not any(f.fix for f in findings):
         return result
     return _rewrite(result, book.module, data, findings, opts, rebuild=book)
@@ -194,6 +241,7 @@ def _rewrite(
         encoding=result.encoding,
         old_digest=digest(data),
         new_bytes=new_bytes,
+        reads_provider_env=result.reads_provider_env,
         summary=result.summary,
     )
 
@@ -286,10 +334,38 @@ def run(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[FileResult]:
-    """Process `files` ((path, display path) pairs); results sorted by display path."""
-    results = list(iter_results(files, opts, jobs=jobs, progress=progress))
+    """Process `files` ((path, display path) pairs); results sorted by display path.
+
+    Python modules and notebooks first; then the deployment files, told whether any module
+    reads the provider's key variable once migrated (`Options.project_reads_lumyx`)."""
+    code = [pair for pair in files if not is_deployment_file(pair[1])]
+    deployment = [pair for pair in files if is_deployment_file(pair[1])]
+    results = _second_look(list(iter_results(code, opts, jobs=jobs, progress=progress)), code, opts, jobs)
+    if deployment:
+        reads = opts.project_reads_lumyx or any(r.reads_provider_env for r in results)
+        phase2 = dataclasses.replace(opts, project_reads_lumyx=reads)
+        results += iter_results(deployment, phase2, jobs=jobs, progress=progress)
     results.sort(key=lambda r: r.path)
     return results
+
+
+def _second_look(
+    results: list[FileResult], code: Sequence[tuple[Path, str]], opts: Options, jobs: int | None
+) -> list[FileResult]:
+    """Decide every client from the whole project, then process again the files whose result
+    that changes (a client kept or split, calls on clients built in other modules)."""
+    from codemod.analysis.project import ProjectView
+    from codemod.analysis.summary import Summary
+
+    summaries = [r.summary for r in results if isinstance(r.summary, Summary)]
+    if opts.project is not None or not any(s.ctors for s in summaries):
+        return results
+    view = ProjectView(summaries, opts.rules, split=opts.split_clients)
+    again = [(path, display) for path, display in code if view.needs_second_look(display)]
+    if not again:
+        return results
+    redone = {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
+    return [redone.get(r.path, r) for r in results]
 
 
 def iter_results(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec
 
-from codemod import __version__, codes
+from codemod import __version__, codes, publish
 from codemod.discover import PathError, discover, display_path
 from codemod.report import console
 from codemod.report.common import plural
@@ -104,13 +104,33 @@ def apply(flags: Flags, *, yes: bool, allow_dirty: bool) -> int:
 
 
 @interruptible
-def check(flags: Flags, *, fmt: str, output: Path | None, statistics: bool) -> int:
-    """Report every finding in `fmt`; 1 when there is any."""
-    started = _start(flags, fix=False)
+def check(
+    flags: Flags, *, fmt: str, output: Path | None, statistics: bool, exit_zero: bool = False
+) -> int:
+    """Report every finding in `fmt`; 1 when there is any (unless `exit_zero`)."""
+    started = _start(flags, fix=False, name_errors=False)
     if isinstance(started, int):
         return started
     run_, outcome = started
-    return report_check(outcome, run_, fmt=fmt, output=output, statistics=statistics)
+    code = report_check(outcome, run_, fmt=fmt, output=output, statistics=statistics)
+    if exit_zero and code == EXIT_FAILED and not outcome.file_errors:
+        return 0
+    return code
+
+
+@interruptible
+def report(flags: Flags, *, output: Path | None) -> int:
+    """Write the migration report of what `apply` would do; writes no source file."""
+    from codemod.report.markdown import migration_report, render_markdown
+
+    started = _start(flags, fix=True)
+    if isinstance(started, int):
+        return started
+    run_, outcome = started
+    problem = publish.emit(render_markdown(migration_report(outcome.results, run_.rules)), output)
+    if problem is not None:
+        return error(problem)
+    return EXIT_ERROR if outcome.internal_errors else (EXIT_FAILED if outcome.file_errors else 0)
 
 
 def rules(rules_path: Path | None) -> int:
@@ -164,21 +184,25 @@ def doctor(*, chat: bool, timeout: float, model: str | None, rules_path: Path | 
 # -- the steps --------------------------------------------------------------------------------
 
 
-def _start(flags: Flags, *, fix: bool) -> tuple[Run, Outcome] | int:
+def _start(flags: Flags, *, fix: bool, name_errors: bool = True) -> tuple[Run, Outcome] | int:
     """The resolved run and its outcome; an exit code instead when settings or paths are wrong."""
     try:
         run_ = resolve_run(flags)
     except (ConfigError, RulesError) as exc:
         return error(str(exc))
     try:
-        return run_, execute(run_, fix=fix)
+        outcome = execute(run_, fix=fix, name_errors=name_errors)
     except PathError as exc:
         return error(str(exc))
+    for warning in publish.unknown_suppressions(outcome.results, outcome.absolute):
+        console.write(warning + "\n", sys.stderr)
+    return run_, outcome
 
 
-def execute(run_: Run, *, fix: bool) -> Outcome:
+def execute(run_: Run, *, fix: bool, name_errors: bool = True) -> Outcome:
     """Discover and process the files, naming on stderr those that could not be; raises
-    `PathError` when a given path does not exist."""
+    `PathError` when a given path does not exist. Without `name_errors` (check), an error its
+    report lists as a finding (LMX900/LMX901) is not named again."""
     found = discover(
         run_.paths,
         exclude=run_.exclude,
@@ -193,36 +217,24 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
         ignore=run_.ignore,
         line_length=run_.line_length,
         include_generated=run_.include_generated,
+        split_clients=run_.unserved_clients == "split",
     )
     with console.progress_bar(len(pairs), console.show_progress(run_.quiet), "Scanning") as advance:
         results = run(pairs, opts, jobs=run_.jobs, progress=advance)
-    results = _second_look(results, pairs, opts, run_)
     outcome = Outcome(results, list(found.problems), list(found.stale_temps), {d: p for p, d in pairs})
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
     for result in results:
-        if result.error is not None:
+        if result.error is not None and (name_errors or not _listed(result)):
             console.write(f"{result.path}: {result.error}\n", sys.stderr)
         elif result.skipped is not None and run_.verbose:
             console.write(f"{result.path}: skipped: {result.skipped}\n", sys.stderr)
     return outcome
 
 
-def _second_look(results: list[FileResult], pairs: list[tuple[Path, str]], opts: Options, run_: Run) -> list[FileResult]:
-    """Decide every client from the whole project, then process again the files whose result
-    that changes (a client kept or split, calls on clients built in other modules)."""
-    from codemod.analysis.project import ProjectView
-    from codemod.analysis.summary import Summary
-
-    summaries = [r.summary for r in results if isinstance(r.summary, Summary)]
-    if not any(s.ctors for s in summaries):
-        return results
-    view = ProjectView(summaries, run_.rules, split=run_.unserved_clients == "split")
-    again = [(path, display) for path, display in pairs if view.needs_second_look(display)]
-    if not again:
-        return results
-    redone = {r.path: r for r in run(again, dataclasses.replace(opts, project=view), jobs=run_.jobs)}
-    return [redone.get(r.path, r) for r in results]
+def _listed(result: FileResult) -> bool:
+    """Whether a finding of the result carries its error (so a report lists it)."""
+    return any(f.message == result.error for f in result.findings)
 
 
 def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
@@ -261,7 +273,7 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
     verb = "rewritten" if applied else "would be rewritten"
     lines = [f"{plural(len(outcome.changed), 'file')} {verb}."]
     if count:
-        console.write(render_text(manual), sys.stderr)
+        console.write(render_text(manual, color=color), sys.stderr)
         need = "needs" if count == 1 else "need"
         lines.append(f"{plural(count, 'finding')} {need} a person (listed above; `lumyx-migrate explain CODE` says why).")
     elif not outcome.file_errors:
@@ -277,6 +289,7 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
 def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
     """Write the changes of a scan (unless a file holds the user's own uncommitted work)."""
     from codemod.writer import WriteError, remove_stale_temps, write_atomic
+    from codemod.written import as_written
 
     if outcome.internal_errors:
         print_diffs(outcome, run_)
@@ -293,15 +306,17 @@ def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) 
     if changed and not yes and sys.stdin.isatty() and not console.confirm(f"Rewrite {plural(len(changed), 'file')}?"):
         console.write("Nothing written.\n", sys.stderr)
         return EXIT_FAILED
-    failed = 0
+    written = []
     for result in changed:
         assert result.new_bytes is not None
         try:
             write_atomic(outcome.absolute[result.path], result.new_bytes, expected_digest=result.old_digest)
         except WriteError as exc:
-            failed += 1
             console.write(f"{result.path}: {exc.reason}\n", sys.stderr)
-    left = print_needs_person(outcome, run_, applied=True)
+        else:
+            written.append(result)
+    failed = len(changed) - len(written)
+    left = print_needs_person(dataclasses.replace(outcome, results=as_written(outcome.results, outcome.absolute, run_, written)), run_, applied=True)
     if failed or outcome.file_errors or left:
         return EXIT_FAILED
     return 0
@@ -332,17 +347,18 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     """Render the findings in `fmt` to stdout or `output`, the summary to stderr."""
     from codemod.report.formats import ReportContext, render, summary
 
-    root = Path.cwd()
-    ctx = ReportContext(root=root, tool_version=__version__, statistics=statistics, rules=run_.rules)
-    text = render(fmt, outcome.results, ctx)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            return error(f"cannot write {output}: {exc.strerror or exc}")
-    else:
-        console.write(text, sys.stdout)
-    if fmt == "text" and not run_.quiet:
+    ctx = ReportContext(
+        root=publish.repository_root(Path.cwd()),
+        tool_version=__version__,
+        statistics=statistics,
+        rules=run_.rules,
+        color=output is None and console.use_color(run_.color, sys.stdout),
+        sources=publish.read_sources(outcome.results, outcome.absolute) if fmt == "full" else {},
+    )
+    problem = publish.emit(render(fmt, outcome.results, ctx), output)
+    if problem is not None:
+        return error(problem)
+    if fmt in ("text", "full") and not run_.quiet:
         console.write(summary(outcome.results, problems=len(outcome.problems)), sys.stderr)
     if outcome.internal_errors:
         return EXIT_ERROR

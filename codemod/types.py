@@ -82,6 +82,10 @@ class FileResult:
     error: str | None = None
     internal_error: bool = False
     skipped: str | None = None  # why the file was not analysed (e.g. "generated"), or None
+    # A module or notebook that reads the provider's key variable once migrated (it names it
+    # already, or a fix points a client at the provider): the run then checks the project's
+    # environment templates and deployment files for that variable.
+    reads_provider_env: bool = False
     # For apply: what is needed to write safely, filled by the runner.
     encoding: str = "utf-8"
     old_digest: str = ""

@@ -79,16 +79,18 @@ def _current_digest(path: Path) -> str:
         raise WriteError(path, f"cannot read back before replacing: {_one_line(exc)}") from None
 
 
-def _create_temp(directory: Path, name: str) -> tuple[Path, int]:
+def _create_temp(directory: Path, name: str, pending: list[Path]) -> int:
+    """Create a new temp file; its path goes into `pending` before the file exists, so that a
+    Ctrl-C landing right after its creation still leaves the caller its name to remove."""
     prefix = _temp_prefix(name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        temp = directory / f"{prefix}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        pending.append(directory / f"{prefix}{secrets.token_hex(6)}{TEMP_SUFFIX}")
         try:
-            return temp, os.open(temp, flags, 0o600)
+            return os.open(pending[-1], flags, 0o600)
         except FileExistsError:
-            continue
+            pending.pop()
     raise FileExistsError(f"no free temp file name in {directory}")
 
 
@@ -117,9 +119,10 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str) -> None:
     path = Path(path)
     _check_target(path)  # refuse links and non-files before creating anything
     directory = path.parent
-    temp: Path | None = None
+    pending: list[Path] = []  # the temp file until it is renamed
     try:
-        temp, fd = _create_temp(directory, path.name)
+        fd = _create_temp(directory, path.name, pending)
+        temp = pending[-1]
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -135,9 +138,9 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str) -> None:
                 os.chown(temp, now.st_uid, now.st_gid)
         os.chmod(temp, stat.S_IMODE(now.st_mode))  # after chown, which may clear set-id bits
         os.replace(temp, path)
-        temp = None
+        pending.clear()
     except BaseException as exc:
-        if temp is not None:
+        for temp in pending:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
         if isinstance(exc, WriteError) or not isinstance(exc, Exception):

@@ -25,3 +25,9 @@ def openai_server() -> Iterator[OpenAIStandin]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FORCE_COLOR in the environment (some CI sets it) must not colour the outputs tests pin."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

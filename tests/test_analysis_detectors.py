@@ -2,8 +2,10 @@
 
 Checked twice: statically, from the codes each detector module writes in its source; and
 dynamically, by recording which detector module created each finding while the fixtures and
-the snippets of the analysis tests are analysed. Together with the runner's two codes, the
-detectors' `CODES` are the documented codes.
+the snippets of the analysis tests are analysed. Together with the runner's two codes and the
+`CODES` of the deployment-file modules (codemod.deploy.envfile, files, textscan, yamlenv: checked
+statically here, their findings by tests/test_deploy_*.py), the detectors' `CODES` are the
+documented codes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import codemod.analysis.detectors
 from codemod import codes
 from codemod.analysis import analyse
 from codemod.analysis.context import Context
+from codemod.deploy import envfile, files, textscan, yamlenv
 from codemod.types import Finding, Fix
 
 TESTS = Path(__file__).resolve().parent
@@ -40,6 +43,7 @@ def detector_modules() -> list[ModuleType]:
 
 
 DETECTORS = detector_modules()
+DEPLOY_MODULES = [envfile, files, textscan, yamlenv]  # the deploy modules that emit findings
 
 
 def written_codes(module: ModuleType) -> set[str]:
@@ -77,7 +81,25 @@ def test_the_package_holds_the_six_detectors() -> None:
     assert names == ["calls", "clients", "models", "module_config", "placement", "secrets"]
 
 
-@pytest.mark.parametrize("module", [pytest.param(m, id=m.__name__.rsplit(".", 1)[1]) for m in DETECTORS])
+def test_the_deploy_package_holds_four_emitting_modules() -> None:
+    """Every module of codemod.deploy whose source holds a code string is one of DEPLOY_MODULES
+    (`text.finding` builds the findings but is handed its code)."""
+    import codemod.deploy
+
+    writers = []
+    for info in pkgutil.iter_modules(codemod.deploy.__path__):
+        module = importlib.import_module(f"codemod.deploy.{info.name}")
+        assert module.__file__ is not None
+        tree = ast.parse(Path(module.__file__).read_text("utf-8"))
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and CODE.fullmatch(n.value)
+               for n in ast.walk(tree)):
+            writers.append(module)
+    assert writers == DEPLOY_MODULES
+
+
+@pytest.mark.parametrize(
+    "module", [pytest.param(m, id=m.__name__.rsplit(".", 1)[1]) for m in DETECTORS + DEPLOY_MODULES]
+)
 def test_codes_written_in_a_detector_are_the_codes_it_declares(module: ModuleType) -> None:
     """A code the module writes but does not declare fails; so does a declared code it never writes."""
     declared = module.CODES
@@ -88,14 +110,24 @@ def test_codes_written_in_a_detector_are_the_codes_it_declares(module: ModuleTyp
 
 def test_declared_codes_and_the_runner_codes_are_every_documented_code() -> None:
     declared = {code for module in DETECTORS for code in module.CODES}
-    assert declared | RUNNER_CODES == set(codes.CODES)
+    deploy = {code for module in DEPLOY_MODULES for code in module.CODES}
+    assert declared | RUNNER_CODES | deploy == set(codes.CODES)
     assert not declared & RUNNER_CODES
+
+
+def test_the_deploy_package_declares_the_codes_only_it_emits() -> None:
+    """codemod.deploy.CODES are the codes no detector and not the runner emits."""
+    import codemod.deploy
+
+    others = {code for module in DETECTORS for code in module.CODES} | RUNNER_CODES
+    deploy = {code for module in DEPLOY_MODULES for code in module.CODES}
+    assert set(codemod.deploy.CODES) == deploy - others
 
 
 def test_the_index_names_the_modules_that_declare_each_code() -> None:
     """`emitted_by` in codes/index.toml is what the detectors declare, not a second opinion."""
     declared: dict[str, set[str]] = {code: set() for code in codes.CODES}
-    for module in DETECTORS:
+    for module in DETECTORS + DEPLOY_MODULES:
         for code in module.CODES:
             declared[code].add(module.__name__)
     for code in RUNNER_CODES:
@@ -130,7 +162,7 @@ def _snippets() -> Iterator[tuple[str, str]]:
     yield "EXTRA", EXTRA
     rules = default_rules()
     for code, info in codes.CODES.items():  # every page's Example, after the preamble it names
-        if "codemod.runner" not in info.emitted_by:
+        if "codemod.runner" not in info.emitted_by and info.example_path is None:
             yield f"page {code}", codes.preamble(info.preamble, rules) + codes.page(code, rules).example + "\n"
     for path in sorted(FIXTURES.glob("*/before/**/*.py")):
         yield str(path.relative_to(FIXTURES)), path.read_text("utf-8")

@@ -301,3 +301,32 @@ def test_an_annotated_client_from_another_file_has_its_calls_checked() -> None:
         "    return await client.embeddings.create(model='text-embedding-3-small', input=texts)\n"
     )
     assert codes(source) == ["LMX301"]
+
+
+# Statements the fixture programs reach only through the CLI's worker processes (which coverage
+# does not measure): the same decisions in process.
+STATEMENTS = [
+    pytest.param("from openai import OpenAI\nc = OpenAI()\nc += 1\nc\n", "c", "unknown",
+                 id="an augmented assignment rebinds"),
+    pytest.param("import openai\nfor openai in makers:\n    openai\n", "openai", "unknown",
+                 id="a for target rebinds"),
+    pytest.param("import openai\nfor x in openai.models:\n    pass\nelse:\n    openai\n", "openai",
+                 "openai", id="a for loop's else sees the import"),
+    pytest.param("from openai import OpenAI\ntry:\n    pass\nexcept ValueError as OpenAI:\n    OpenAI\n",
+                 "OpenAI", "unknown", id="except-as rebinds"),
+    pytest.param("from openai import OpenAI\nwith make() as (a, OpenAI):\n    OpenAI\n", "OpenAI",
+                 "unknown", id="a with target tuple rebinds"),
+    pytest.param("try:\n    from openai import OpenAI\nexcept (ImportError, ValueError):\n    OpenAI = None\nOpenAI\n",
+                 "OpenAI", "openai.OpenAI", id="a fallback in a tuple of ImportError keeps the import"),
+    pytest.param("try:\n    from openai import OpenAI\nexcept ValueError:\n    OpenAI = None\nOpenAI\n",
+                 "OpenAI", "unknown", id="a handler of other errors rebinds"),
+    pytest.param("from openai import AsyncOpenAI\nc = AsyncOpenAI()\nasync def f():\n    return await c\n",
+                 "await c", "client openai", id="await is transparent"),
+    pytest.param("from typing import Optional\nfrom openai import OpenAI\ndef f(c: Optional[OpenAI]):\n    return c\n",
+                 "c", "client openai", id="a parameter annotated Optional[OpenAI]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "expr", "expected"), STATEMENTS)
+def test_statements_that_bind(source: str, expr: str, expected: str) -> None:
+    assert what(source, expr) == expected

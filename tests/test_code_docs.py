@@ -2,7 +2,8 @@
 
 Analysis codes are checked by analysing the page's examples after the preamble its index entry
 names; the file codes (LMX900/LMX901, emitted by the runner) by writing each example to a file in
-the encoding the index gives and processing it as a run would.
+the encoding the index gives and processing it as a run would; the codes of deployment and
+environment files (the index gives their `example_path`) by `codemod.deploy.analyse` at that path.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from support import default_rules
 
 import codemod.analysis.detectors
-from codemod import codes
+from codemod import codes, deploy
 from codemod.analysis import analyse
 from codemod.runner import Options, process_file
 
@@ -23,7 +24,11 @@ RUNNER = "codemod.runner"
 DETECTORS = {
     f"codemod.analysis.detectors.{module.name}" for module in pkgutil.iter_modules(codemod.analysis.detectors.__path__)
 }
-ANALYSED = [c for c, info in codes.CODES.items() if RUNNER not in info.emitted_by]
+DEPLOY = {f"codemod.deploy.{name}" for name in ("envfile", "files", "textscan", "yamlenv")}
+DEPLOY_CODES = [c for c, info in codes.CODES.items() if info.example_path is not None]
+ANALYSED = [
+    c for c, info in codes.CODES.items() if RUNNER not in info.emitted_by and c not in DEPLOY_CODES
+]
 FILE_CODES = [c for c, info in codes.CODES.items() if RUNNER in info.emitted_by]
 
 
@@ -44,6 +49,33 @@ def test_the_example_yields_its_code(code: str) -> None:
 def test_use_instead_does_not_yield_the_code(code: str) -> None:
     found = [f.code for f in analyse(source(code, "use_instead"), default_rules())]
     assert code not in found
+
+
+def deploy_codes(code: str, section: str) -> list[str]:
+    """The codes `deploy.analyse` finds in the page's example, saved at the index's path, in a
+    project whose code reads the provider's variables."""
+    info = codes.get(code)
+    assert info.example_path is not None
+    page = codes.page(code, default_rules())
+    text = (page.example if section == "example" else page.use_instead) + "\n"
+    found = deploy.analyse(info.example_path, text, default_rules(), project_reads_lumyx=True)
+    assert found is not None, f"{info.example_path} is no deployment file"
+    return [f.code for f in found]
+
+
+@pytest.mark.parametrize("code", [pytest.param(c, id=f"{c} deploy example") for c in DEPLOY_CODES])
+def test_the_deploy_example_yields_its_code(code: str) -> None:
+    assert deploy_codes(code, "example") == [code]
+
+
+@pytest.mark.parametrize("code", [pytest.param(c, id=f"{c} deploy use instead") for c in DEPLOY_CODES])
+def test_the_deploy_use_instead_is_clean(code: str) -> None:
+    assert deploy_codes(code, "use_instead") == []
+
+
+def test_the_deploy_codes_are_the_three_of_issue_12() -> None:
+    """The page tests above run over these; an empty list would prove nothing."""
+    assert DEPLOY_CODES == ["LMX601", "LMX602", "LMX603"]
 
 
 def test_use_instead_with_the_client_preamble_is_clean() -> None:
@@ -98,8 +130,9 @@ def test_index_and_pages_hold_the_same_codes() -> None:
 def test_emitted_by_names_the_agreed_modules(code: str) -> None:
     emitted_by = codes.get(code).emitted_by
     assert emitted_by and len(set(emitted_by)) == len(emitted_by)
-    assert set(emitted_by) <= DETECTORS | {RUNNER}
+    assert set(emitted_by) <= DETECTORS | DEPLOY | {RUNNER}
     assert (RUNNER in emitted_by) == code.startswith("LMX9")
+    assert (codes.get(code).example_path is not None) == (not set(emitted_by) & (DETECTORS | {RUNNER}))
 
 
 def test_every_preamble_is_named_and_every_name_used() -> None:

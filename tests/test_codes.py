@@ -189,6 +189,9 @@ def test_a_rules_file_changes_the_facts_of_the_pages(tmp_path: Path) -> None:
         pytest.param("${chat.roles}", "`system`, `user` and `assistant`", id="list"),
         pytest.param("${provider.models}", "`nova_1_1`", id="list-of-one"),
         pytest.param("a $ b {c} ${provider.key_prefix}", "a $ b {c} nova_", id="other-dollars-and-braces"),
+        pytest.param("$${{ secrets.${provider.api_key_env} }}", "${{ secrets.LUMYX_API_KEY }}", id="escaped-dollar"),
+        pytest.param("$${provider.name}", "${provider.name}", id="escaped-placeholder-stays-literal"),
+        pytest.param("a $$ b", "a $ b", id="lone-escape"),
     ],
 )
 def test_fill(text: str, expected: str) -> None:
@@ -211,6 +214,13 @@ def test_fill(text: str, expected: str) -> None:
 def test_fill_fails_loudly(text: str, message: str) -> None:
     with pytest.raises(codes.PageError, match=re.escape(message)):
         codes.fill(text, load_rules(), "here")
+
+
+def test_a_deployment_page_keeps_its_fence_language_and_literal_dollars() -> None:
+    doc = codes.render_page("LMX602", load_rules(), level=1)
+    assert "## Example\n```yaml\njobs:\n" in doc
+    assert "          LUMYX_API_KEY: ${{ secrets.LUMYX_API_KEY }}\n```\n" in doc
+    assert codes.page("LMX601").lang == "dotenv" and codes.page("LMX101").lang == "python"
 
 
 @pytest.mark.parametrize(
@@ -291,7 +301,8 @@ def test_select(code: str, select: list[str], ignore: list[str], expected: bool)
         pytest.param("lmx302", True, id="code-any-case"),
         pytest.param("ALL", True, id="all"),
         pytest.param("LMX", True, id="family"),
-        pytest.param("LMX6", False, id="no-such-group"),
+        pytest.param("LMX7", False, id="no-such-group"),
+        pytest.param("LMX6", True, id="deployment-file group"),
         pytest.param("E501", False, id="other-tool"),
         pytest.param("", False, id="empty"),
     ],

@@ -14,7 +14,7 @@ from codemod.deploy.kinds import Kind
 from codemod.rules import Rules, load_rules
 from codemod.types import EditKind, Finding
 
-PAGES = Path(__file__).resolve().parents[1] / "codemod" / "deploy" / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "codemod" / "codes" / "pages"
 KEY = "LUMYX_API_KEY=nova_your_key_here"
 BASE = "LUMYX_BASE_URL=https://api.lumyx-ai.site/v1"
 

@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from codemod import codes as codes_index
 from codemod.deploy import CODES, analyse, kind_of
 from codemod.deploy.kinds import Kind
 from codemod.rules import load_rules
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 DEPLOY = Path(__file__).resolve().parents[1] / "codemod" / "deploy"
 
@@ -102,13 +98,12 @@ def test_analyse_dispatch() -> None:
     assert analyse(".env.example", text, rules, project_reads_lumyx=False) == []
 
 
-def test_codes_data_and_pages() -> None:
-    data = tomllib.loads((DEPLOY / "codes.toml").read_text("utf-8"))
-    assert sorted(data) == sorted(CODES)
-    assert {code: entry["fix"] for code, entry in data.items()} == {
+def test_codes_live_in_the_one_code_index() -> None:
+    """The package's codes are documented in codemod/codes, not in a second index of its own."""
+    assert {code: codes_index.get(code).fix for code in CODES} == {
         "LMX601": "always", "LMX602": "sometimes", "LMX603": "never",
     }
-    assert sorted(p.stem for p in (DEPLOY / "pages").glob("*.md")) == sorted(CODES)
+    assert not (DEPLOY / "codes.toml").exists() and not (DEPLOY / "pages").exists()
 
 
 @pytest.mark.parametrize(

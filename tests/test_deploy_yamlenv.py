@@ -16,7 +16,7 @@ from codemod.deploy.yamlenv import analyse_yaml
 from codemod.rules import Rules, load_rules
 from codemod.types import EditKind, Finding
 
-PAGES = Path(__file__).resolve().parents[1] / "codemod" / "deploy" / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "codemod" / "codes" / "pages"
 SECRET = "LUMYX_API_KEY: ${{ secrets.LUMYX_API_KEY }}"
 
 

@@ -1,15 +1,13 @@
 """`lumyx-migrate doctor`: `run_checks` against the Lumyx stand-in, the table, and the CLI command.
 
-The CLI tests run `python -m codemod doctor` in a subprocess; they skip themselves until the
-`doctor` command is wired into the CLI, and turn on by themselves once it is.
+The CLI tests run `python -m codemod doctor` in a subprocess, always: a missing command fails
+them, it never skips them.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -170,7 +168,9 @@ def test_key_with_surrounding_newline(lumyx_server: LumyxStandin) -> None:
     assert lumyx_server.requests == []
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/v1", "127.0.0.1:8080/v1", "http:///v1", ""])
+@pytest.mark.parametrize(
+    "url", ["ftp://127.0.0.1/v1", "127.0.0.1:8080/v1", "http:///v1", "", "http://127.0.0.1/v1?a=1"]
+)
 def test_unusable_base_url(url: str) -> None:
     named = by_name(checks_for(url))
     assert not named["base URL"].ok
@@ -315,6 +315,52 @@ def test_timeout() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "detail"),
+    [
+        pytest.param(401, b'{"error": "invalid key"}', "GET {url}/models answered HTTP 401: invalid key",
+                     id="an error given as a string"),
+        pytest.param(500, b'{"message": "overloaded"}', "GET {url}/models answered HTTP 500: overloaded",
+                     id="a message at the top level"),
+        pytest.param(503, b"", "GET {url}/models answered HTTP 503: Service Unavailable",
+                     id="no body: the reason phrase"),
+        pytest.param(302, b"", "GET {url}/models answered HTTP 302: a redirect, not followed (check the base URL)",
+                     id="a redirect without a Location"),
+        pytest.param(None, b"", "cannot reach {where}: Remote end closed connection without response",
+                     id="the connection closed without an answer"),
+    ],
+)  # fmt: skip
+def test_models_endpoint_failure_detail(status: int | None, body: bytes, detail: str) -> None:
+    class Failing(_Quiet):
+        def do_GET(self) -> None:
+            if status is None:
+                self.close_connection = True
+                return
+            self.answer(status, body)
+
+    with serve(Failing) as url:
+        named = by_name(checks_for(url))
+    where = url.split("/")[2]
+    assert named["models endpoint"].detail == detail.format(url=url, where=where)
+    assert not named["models endpoint"].ok
+    assert named["chat completion"].detail == "skipped: the models check failed"
+
+
+def test_chat_answer_without_choices() -> None:
+    class NoChoices(_Quiet):
+        def do_GET(self) -> None:
+            self.answer(200, b'{"object": "list", "data": [{"id": "nova_1_1", "object": "model"}]}')
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.answer(200, b'{"id": "chatcmpl-1", "choices": []}')
+
+    with serve(NoChoices) as url:
+        checks = checks_for(url)
+    assert [c.ok for c in checks] == [True, True, True, True, False]
+    assert checks[-1].detail == f"POST {url}/chat/completions answered JSON without choices"
+
+
 # -- pieces ---------------------------------------------------------------------------------------
 
 
@@ -338,13 +384,13 @@ def test_render_checks_table() -> None:
     checks = [
         Check("API key set", True, "nova…cdef (26 characters)"),
         Check("models endpoint", False, "cannot connect to 127.0.0.1:9: connection refused"),
-        Check("chat completion", False, "skipped: the models check failed"),
+        Check("chat completion", False, "skipped: the models check failed", skipped=True),
     ]
     assert render_checks(checks) == (
         "✓  API key set      nova…cdef (26 characters)\n"
         "✗  models endpoint  cannot connect to 127.0.0.1:9: connection refused\n"
-        "✗  chat completion  skipped: the models check failed\n"
-        "2 of 3 checks failed\n"
+        "-  chat completion  skipped: the models check failed\n"
+        "1 of 2 checks failed, 1 skipped\n"
     )
 
 
@@ -369,26 +415,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@functools.cache
-def doctor_is_wired() -> bool:
-    result = subprocess.run(
-        [sys.executable, "-m", "codemod", "--help"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        cwd=REPO,
-        timeout=60,
-    )
-    return re.search(r"^\s+doctor\b", result.stdout, re.MULTILINE) is not None
-
-
 @pytest.fixture
 def cli() -> RunDoctor:
-    if not doctor_is_wired():
-        pytest.skip(
-            "`doctor` is not a command of `python -m codemod` yet (the lead wires it in cli.py)"
-        )
-
     def run(*args: str, key: str | None = KEY, base_url: str) -> subprocess.CompletedProcess[str]:
         extra = {"LUMYX_BASE_URL": base_url}
         if key is not None:
@@ -451,3 +479,22 @@ def test_cli_key_missing(cli: RunDoctor, lumyx_server: LumyxStandin) -> None:
     assert result.returncode == 1
     assert "LUMYX_API_KEY" in result.stdout + result.stderr
     assert lumyx_server.requests == []
+
+
+def test_cli_counts_skipped_checks_as_skipped(cli: RunDoctor, lumyx_server: LumyxStandin) -> None:
+    """Five checks print; the three a missing key makes impossible are skipped, not failed."""
+    result = cli(key=None, base_url=lumyx_server.url)
+    lines = result.stdout.splitlines()
+    assert [line[0] for line in lines[:-1]] == ["✗", "-", "✓", "-", "-"]
+    assert lines[-1] == "1 of 2 checks failed, 3 skipped"
+
+
+def test_skipped_checks_are_marked_skipped() -> None:
+    checks = run_checks(api_key=None, base_url="https://x/v1", model="m", key_prefix="nova_")
+    assert [(c.name, c.ok, c.skipped) for c in checks] == [
+        ("API key set", False, False),
+        ("API key prefix", False, True),
+        ("base URL", True, False),
+        ("models endpoint", False, True),
+        ("chat completion", False, True),
+    ]

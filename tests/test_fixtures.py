@@ -69,6 +69,7 @@ def test_every_project_is_here() -> None:
         "langchain_rag_app",
         "try_import_app",
         "mock_tests_app",
+        "notebook_deploy_app",
     } <= set(PROJECTS)
 
 

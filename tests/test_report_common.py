@@ -102,3 +102,17 @@ def test_severity(code: str, expected: str) -> None:
 )
 def test_plural(n: int, expected: str) -> None:
     assert plural(n, "file") == expected
+
+
+def test_path_that_cannot_be_resolved_is_not_under_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plain paths disagree (a link), and resolving fails (a loop): not under the root."""
+    root = tmp_path / "link"
+    root.symlink_to(tmp_path / "real")
+
+    def loop(self: Path, strict: bool = False) -> Path:
+        raise OSError(40, "Too many levels of symbolic links")
+
+    monkeypatch.setattr(Path, "resolve", loop)
+    assert relative_to_root(str(tmp_path / "real" / "m.py"), root) is None

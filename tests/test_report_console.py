@@ -99,3 +99,46 @@ def test_confirm_reads_one_answer(monkeypatch: pytest.MonkeyPatch, capsys: pytes
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
     assert console.confirm("Rewrite 2 files?") is False
     assert "Rewrite 2 files? [y/N]" in capsys.readouterr().err
+
+
+class Closed(io.StringIO):
+    """A stream whose isatty raises, as a closed file's does."""
+
+    def isatty(self) -> bool:
+        raise ValueError("I/O operation on closed file")
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        pytest.param(Closed(), id="a closed stream is no terminal"),
+        pytest.param(object(), id="an object without isatty is no terminal"),
+    ],
+)
+def test_auto_colour_on_an_odd_stream_is_plain(monkeypatch: pytest.MonkeyPatch, stream: object) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert console.use_color("auto", stream) is False  # type: ignore[arg-type]
+
+
+class Interrupted(io.StringIO):
+    def __init__(self, error: type[BaseException]) -> None:
+        super().__init__()
+        self.error = error
+
+    def readline(self, size: int | None = -1) -> str:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(EOFError, id="end of input is a no"),
+        pytest.param(KeyboardInterrupt, id="Ctrl-C at the question is a no"),
+    ],
+)
+def test_confirm_without_an_answer_is_no(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: type[BaseException]
+) -> None:
+    monkeypatch.setattr("sys.stdin", Interrupted(error))
+    assert console.confirm("Rewrite 2 files?") is False
+    assert capsys.readouterr().err == "Rewrite 2 files? [y/N] "

@@ -84,7 +84,7 @@ def test_bad_values_are_errors_naming_file_and_key(tmp_path: Path, text: str, me
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        pytest.param("select", "LMX6", id="select: no such group"),
+        pytest.param("select", "LMX7", id="select: no such group"),
         pytest.param("ignore", "E501", id="ignore: another tool's code"),
         pytest.param("select", "", id="select: empty string"),
     ],

@@ -291,3 +291,123 @@ def test_sigkill_mid_write_leaves_old_file_and_a_cleanable_temp(tmp_path: Path) 
     assert (tmp_path / temp).read_bytes() == b"new"
     assert clean_up_after_a_walk(tmp_path) == [tmp_path / temp]
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        pytest.param(OSError(28, "No space left on device"), "No space left on device",
+                     id="an OSError gives its strerror"),
+        pytest.param(OSError("quota exceeded\n  on /home"), "quota exceeded on /home",
+                     id="an OSError without strerror gives its text on one line"),
+        pytest.param(ValueError("embedded\nnull byte"), "embedded null byte",
+                     id="any other error gives its text on one line"),
+        pytest.param(RuntimeError(), "RuntimeError", id="an error without text gives its type"),
+    ],
+)  # fmt: skip
+def test_write_error_reason_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str
+) -> None:
+    path = make(tmp_path)
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise error
+
+    monkeypatch.setattr("codemod.writer.os.replace", broken_replace)
+    with pytest.raises(WriteError) as info:
+        write_atomic(path, NEW, expected_digest=digest(OLD))
+    assert str(info.value) == f"{path}: cannot write: {reason}"
+    assert info.value.__cause__ is error
+    assert path.read_bytes() == OLD
+    assert leftovers(tmp_path) == []
+
+
+def test_target_that_cannot_be_stat_ed_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make(tmp_path)
+
+    def no_stat(target: object) -> os.stat_result:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("codemod.writer.os.lstat", no_stat)
+    with pytest.raises(WriteError) as info:
+        write_atomic(path, NEW, expected_digest=digest(OLD))
+    assert str(info.value) == f"{path}: cannot stat: Permission denied"
+    assert path.read_bytes() == OLD
+    assert leftovers(tmp_path) == []
+
+
+def test_target_that_cannot_be_read_back_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest check reads the file again right before the rename; failing that, no rename."""
+    path = make(tmp_path)
+
+    def no_read(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("codemod.writer.open", no_read, raising=False)
+    with pytest.raises(WriteError) as info:
+        write_atomic(path, NEW, expected_digest=digest(OLD))
+    assert str(info.value) == f"{path}: cannot read back before replacing: Permission denied"
+    assert path.read_bytes() == OLD
+    assert leftovers(tmp_path) == []
+
+
+def test_no_free_temp_name_after_a_hundred_tries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make(tmp_path)
+    taken = tmp_path / f".app.py.0123456789ab{TEMP_SUFFIX}"
+    taken.write_bytes(b"someone else's")
+    monkeypatch.setattr("codemod.writer.secrets.token_hex", lambda n: "0123456789ab")
+    with pytest.raises(WriteError) as info:
+        write_atomic(path, NEW, expected_digest=digest(OLD))
+    assert str(info.value) == f"{path}: cannot write: no free temp file name in {tmp_path}"
+    assert path.read_bytes() == OLD
+    assert taken.read_bytes() == b"someone else's"
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        pytest.param("open", id="folder cannot be opened"),
+        pytest.param("fsync", id="folder cannot be synced"),
+    ],
+)
+def test_folder_sync_failure_after_the_rename_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    path = make(tmp_path)
+    real_open, real_fsync = os.open, os.fsync
+    refused: list[str] = []
+
+    def open_(target: object, flags: int, *args: object) -> int:
+        if failing == "open" and Path(str(target)) == tmp_path:
+            refused.append("open")
+            raise PermissionError(13, "Permission denied")
+        return real_open(target, flags, *args)  # type: ignore[arg-type]
+
+    def fsync(fd: int) -> None:
+        if failing == "fsync" and stat.S_ISDIR(os.fstat(fd).st_mode):
+            refused.append("fsync")
+            raise OSError(22, "Invalid argument")
+        real_fsync(fd)
+
+    monkeypatch.setattr("codemod.writer.os.open", open_)
+    monkeypatch.setattr("codemod.writer.os.fsync", fsync)
+    write_atomic(path, NEW, expected_digest=digest(OLD))
+    assert refused == [failing]
+    assert path.read_bytes() == NEW
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root gives files away")
+def test_root_keeps_the_owner_of_a_file_it_rewrites(tmp_path: Path) -> None:
+    path = make(tmp_path, mode=0o640)
+    os.chown(path, 4321, 4322)
+    write_atomic(path, NEW, expected_digest=digest(OLD))
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4321, 4322, 0o640)
+    assert path.read_bytes() == NEW

@@ -1,4 +1,7 @@
-"""`# lumyx: ignore` and `# lumyx: ignore[LMX302,LMX303]` comments.
+"""`# lumyx: ignore`, `# lumyx: ignore[LMX302,LMX303]` and `# noqa: LMX302` comments.
+
+`# noqa` counts only with codes, and only its LMX codes: a bare `# noqa` or `# noqa: E501` is
+another linter's and suppresses nothing here (a leaked key must not hide behind it).
 
 A comment counts on the finding's own first or last line, on the first or last line of a
 multi-line call that holds it, and on the first or last line of the simple statement that holds
@@ -21,6 +24,9 @@ from dataclasses import dataclass
 from codemod.types import Finding
 
 _IGNORE = re.compile(r"#\s*lumyx:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\]|(?![\w\[-]))", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa:\s*([A-Za-z]+[0-9]+(?:[,\s]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+_OURS = re.compile(r"LMX[0-9]*$")
+_ANY = re.compile(r"#\s*(?:lumyx:\s*ignore|noqa:)", re.IGNORECASE)
 _COMPOUND = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
@@ -40,10 +46,25 @@ def codes_on_line(line: str) -> frozenset[str] | None:
     """None: no suppression in the comment; empty set: all codes; else the codes listed."""
     match = _IGNORE.search(line)
     if match is None:
-        return None
+        noqa = _NOQA.search(line)
+        listed = re.split(r"[,\s]+", noqa.group(1).upper()) if noqa is not None else []
+        ours = frozenset(c for c in listed if _OURS.match(c))
+        return ours or None
     if match.group(1) is None:
         return frozenset()
     return frozenset(c.strip().upper() for c in match.group(1).split(",") if c.strip())
+
+
+def listed_codes(text: str) -> list[tuple[int, str]]:
+    """(line, code) of every code a suppression comment names, for the caller to check."""
+    if not _ANY.search(text):
+        return []
+    lines = text.splitlines()
+    return [
+        (number, code)
+        for number, codes in sorted(_comment_lines(text, lines).items())
+        for code in sorted(codes)
+    ]
 
 
 @dataclass(frozen=True)
@@ -66,7 +87,7 @@ class Suppressions:
 def scan(text: str, tree: ast.Module, lines: list[str]) -> Suppressions:
     """The module's suppressions; nothing is tokenized when no line mentions one."""
     found: dict[int, frozenset[str]] = {}
-    if _IGNORE.search(text):
+    if _ANY.search(text):
         found = _comment_lines(text, lines)
     return Suppressions(found, _spans(tree) if found else [])
 

@@ -45,6 +45,8 @@ class CodeInfo:
     provider, and "warning" when it needs a person's judgement and may be right as it is.
     `emitted_by` names the modules that report the code; `preamble` is what the page's examples
     are analysed after, and `example_encoding` the encoding its Example is saved in as a file.
+    `example_path` is set for a code of deployment and environment files: its examples are such
+    a file at that path (`.env.example`, `.github/workflows/ci.yml`), not Python.
     """
 
     code: str
@@ -56,6 +58,9 @@ class CodeInfo:
     emitted_by: tuple[str, ...]
     preamble: str = "none"
     example_encoding: str = "utf-8"
+    example_path: str | None = None
+    tags: tuple[str, ...] = ()  # SARIF rule tags, e.g. "security"
+    security_severity: float | None = None  # 0.0-10.0: code scanning ranks it as a security alert
 
 
 class CodeIndexError(ValueError):
@@ -80,6 +85,9 @@ def _entry(code: str, table: Any) -> CodeInfo:
         raise CodeIndexError(
             f"index.toml: [{code}] preamble {table['preamble']!r} is not one of {list(PREAMBLES)}"
         )
+    score = table.get("security_severity")
+    if score is not None and not (isinstance(score, (int, float)) and 0 <= score <= 10):
+        raise CodeIndexError(f"index.toml: [{code}] security_severity must be a number 0-10")
     return CodeInfo(
         code=code,
         name=table["name"],
@@ -90,6 +98,9 @@ def _entry(code: str, table: Any) -> CodeInfo:
         emitted_by=tuple(table["emitted_by"]),
         preamble=table.get("preamble", "none"),
         example_encoding=table.get("example_encoding", "utf-8"),
+        example_path=table.get("example_path"),
+        tags=tuple(table.get("tags", ())),
+        security_severity=table.get("security_severity"),
     )
 
 

@@ -2,6 +2,7 @@
 
 Pages and summaries hold `${provider.name}`, `${chat.max_stop}`, `${provider.models[0]}`, ...:
 dotted attribute paths into `Rules`, so that the rules file stays the one owner of every fact.
+`$${` is a literal `${` (string.Template's escape): compose files and GitHub workflows use it.
 `explain`, the SARIF rule help and docs/codes.md all render through `render_page`; a rules file
 saying `max_stop = 8` makes all three say 8. An unknown placeholder fails, never shows raw.
 """
@@ -18,7 +19,8 @@ from codemod.rules import Rules, load_rules
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
-_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# `$$` (an escaped dollar), `${path}` (a fact), or a `${` that never closes.
+_PLACEHOLDER = re.compile(r"\$(?:(\$)|\{([^}]*)\}|(\{))")
 _PATH = re.compile(r"([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)(?:\[(\d+)\])?")
 _MISSING = object()
 
@@ -29,12 +31,14 @@ class PageError(ValueError):
 
 @dataclass(frozen=True)
 class Page:
-    """The four sections of one code's page, facts filled in; the examples without fences."""
+    """The four sections of one code's page, facts filled in; the examples without fences.
+    `lang` is the examples' fence language: "python", or e.g. "yaml" for a deployment file."""
 
     what: str
     why: str
     example: str
     use_instead: str
+    lang: str = "python"
 
 
 def _listed(items: tuple[str, ...]) -> str:
@@ -74,11 +78,17 @@ def _fact(rules: Rules, path: str, where: str) -> str:
 
 
 def fill(text: str, rules: Rules, where: str = "text") -> str:
-    """`text` with every `${...}` replaced by its fact; PageError on any it cannot fill."""
-    out = _PLACEHOLDER.sub(lambda m: _fact(rules, m.group(1), where), text)
-    if "${" in out:
-        raise PageError(f"{where}: unterminated placeholder")
-    return out
+    """`text` with every `${...}` replaced by its fact and `$$` by `$`; PageError on any
+    placeholder it cannot fill."""
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return "$"
+        if m.group(3) is not None:
+            raise PageError(f"{where}: unterminated placeholder")
+        return _fact(rules, m.group(2), where)
+
+    return _PLACEHOLDER.sub(one, text)
 
 
 def _rules(rules: Rules | None) -> Rules:
@@ -90,11 +100,12 @@ def _source(code: str) -> str:
     return resources.files("codemod.codes").joinpath(f"pages/{code}.md").read_text("utf-8")
 
 
-def _code_block(body: str, where: str) -> str:
-    m = re.fullmatch(r"```python\n(.*?)\n```", body, flags=re.S)
-    if m is None:
-        raise PageError(f"{where}: must be exactly one ```python block")
-    return m.group(1)
+def _code_block(body: str, where: str) -> tuple[str, str]:
+    """(language, code) of a section that is exactly one fenced block."""
+    m = re.fullmatch(r"```([a-z]+)\n(.*?)\n```", body, flags=re.S)
+    if m is None or "```" in m.group(2):
+        raise PageError(f"{where}: must be exactly one fenced block (```python, ```yaml, ...)")
+    return m.group(1), m.group(2)
 
 
 def page(code: str, rules: Rules | None = None) -> Page:
@@ -105,12 +116,11 @@ def page(code: str, rules: Rules | None = None) -> Page:
     if parts[0].strip() or tuple(parts[1::2]) != SECTIONS:
         raise PageError(f"{where}: the sections must be exactly {', '.join(SECTIONS)}")
     what, why, example, use_instead = (body.strip() for body in parts[2::2])
-    return Page(
-        what=what,
-        why=why,
-        example=_code_block(example, f"{where}: Example"),
-        use_instead=_code_block(use_instead, f"{where}: Use instead"),
-    )
+    lang, example_code = _code_block(example, f"{where}: Example")
+    other, use_code = _code_block(use_instead, f"{where}: Use instead")
+    if other != lang:
+        raise PageError(f"{where}: Example is ```{lang} but Use instead is ```{other}")
+    return Page(what=what, why=why, example=example_code, use_instead=use_code, lang=lang)
 
 
 def summary(code: str, rules: Rules | None = None) -> str:
@@ -137,8 +147,8 @@ def render_page(code: str, rules: Rules | None = None, level: int = 1) -> str:
     parts += [
         f"{h}# What it does\n{p.what}",
         f"{h}# Why is this bad?\n{p.why}",
-        f"{h}# Example\n```python\n{p.example}\n```",
-        f"{h}# Use instead\n```python\n{p.use_instead}\n```",
+        f"{h}# Example\n```{p.lang}\n{p.example}\n```",
+        f"{h}# Use instead\n```{p.lang}\n{p.use_instead}\n```",
     ]
     return "\n\n".join(parts) + "\n"
 

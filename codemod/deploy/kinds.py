@@ -35,6 +35,24 @@ _TOP_API = re.compile(r"^apiVersion\s*:", re.MULTILINE)
 _TOP_KIND = re.compile(r"^kind\s*:", re.MULTILINE)
 
 
+_SUFFIXES = (".yml", ".yaml", ".bicep", ".bicepparam", ".tf", ".tfvars", ".json")
+
+
+def maybe_deployment_name(name: str) -> bool:
+    """A cheap first look at a file name for a folder walk: False for a file that can be no
+    deployment or environment file (most files); True leaves the decision to `kind_of`."""
+    lower = name.lower()
+    return lower.endswith(_SUFFIXES) or "env" in lower
+
+
+def is_deployment_file(path: str) -> bool:
+    """Is the file at `path` (as discovery took it, any separator) read as an environment or
+    deployment file, not as Python? By name: an explicit path of any other name is Python."""
+    if path.endswith((".py", ".ipynb")):
+        return False
+    return kind_of(path.replace("\\", "/")) is not None
+
+
 def kind_of(relative_posix_path: str, text: str | None = None) -> Kind | None:
     """The kind of the file at this path (relative, `/`-separated), or None for any other file.
     `text` only decides for generic YAML files (Kubernetes manifest or not)."""

@@ -4,4 +4,14 @@
 loading any renderer.
 """
 
-FORMATS = ("text", "json", "github", "sarif", "junit")  # `check --format` choices
+FORMATS = (  # `check --format` choices
+    "text",
+    "full",
+    "json",
+    "json-lines",
+    "github",
+    "gitlab",
+    "sarif",
+    "junit",
+    "markdown",
+)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from codemod import codes
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
+
+FIX_MARKER = "[*]"  # marks a finding `apply` fixes
 
 
 @dataclass(frozen=True)
@@ -18,13 +20,16 @@ class ReportContext:
 
     `root` is the repository root: SARIF and JSON give paths relative to it where possible.
     `rules` are the run's rules, whose facts the code documentation (SARIF help) states;
-    None means the default rules.
+    None means the default rules. `color` colours the text format for a terminal; `sources`
+    holds the text of each file (by display path) that the `full` format quotes.
     """
 
     root: Path
     tool_version: str
     statistics: bool = False
     rules: Rules | None = None
+    color: bool = False
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def finding_key(f: Finding) -> tuple[int, int, int, int, int, str, str]:
@@ -78,6 +83,12 @@ def severity(code: str) -> str:
     """The code's severity, "error" or "warning"; an unknown code is an error."""
     info = codes.CODES.get(code)
     return info.severity if info is not None else "error"
+
+
+def name_of(code: str) -> str:
+    """The code's kebab-case name; empty for a code the index does not know."""
+    info = codes.CODES.get(code)
+    return info.name if info is not None else ""
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

@@ -1,7 +1,7 @@
 """Where output goes and whether it is coloured. rich is imported only for a terminal.
 
 Diffs and check output go to stdout, messages and summaries to stderr (SPEC §2). Colour follows
-`--color` (auto: only on a terminal, never with NO_COLOR set); a progress bar shows only on an
+`--color` (auto: on a terminal or with FORCE_COLOR set, never with NO_COLOR set); a progress bar shows only on an
 interactive stderr, never in CI or with --quiet.
 """
 
@@ -18,10 +18,14 @@ COLOR_MODES: tuple[ColorMode, ...] = ("auto", "always", "never")  # `--color`'s 
 
 
 def use_color(mode: ColorMode, stream: IO[str]) -> bool:
+    """`--color` wins; in auto, a set NO_COLOR turns colour off, then a set FORCE_COLOR on
+    (CI logs that render ANSI), else colour only on a terminal."""
     if mode == "always":
         return True
     if mode == "never" or os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return _isatty(stream)
 
 

@@ -7,44 +7,53 @@ already masked by analysis.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from codemod import codes
 from codemod.report import FORMATS
 from codemod.report.common import (
+    FIX_MARKER,
     ReportContext,
+    name_of,
     ordered_findings,
     plural,
-    root_relative,
-    span,
+    severity,
     where,
 )
+from codemod.report.full import render_full
 from codemod.report.github import render_github
 from codemod.report.junit import render_junit
+from codemod.report.machine import (
+    render_gitlab,
+    render_json,
+    render_json_lines,
+    render_statistics_json,
+    statistics,
+)
+from codemod.report.markdown import migration_report, render_markdown
 from codemod.report.sarif import render_sarif
 from codemod.types import FileResult, Finding
 
 __all__ = ["FORMATS", "ReportContext", "render", "summary"]
 
-FIX_MARKER = "[*]"
+# ANSI styles of a finding line on a terminal, as ruff colours them.
+_BOLD, _RED, _YELLOW, _CYAN, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[0m"
 
 
-def _text_line(r: FileResult, f: Finding) -> str:
+def text_line(r: FileResult, f: Finding, *, color: bool = False) -> str:
+    """`path:line:col: CODE [*] message`; with colour, the path bold and the code in the
+    colour of its severity."""
     marker = f" {FIX_MARKER}" if f.fixable else ""
-    return f"{r.path}:{where(f)}: {f.code}{marker} {f.message}"
+    if not color:
+        return f"{r.path}:{where(f)}: {f.code}{marker} {f.message}"
+    tint = _RED if severity(f.code) == "error" else _YELLOW
+    marker = f" {_CYAN}{FIX_MARKER}{_RESET}" if f.fixable else ""
+    return f"{_BOLD}{r.path}{_RESET}:{where(f)}: {_BOLD}{tint}{f.code}{_RESET}{marker} {f.message}"
 
 
-def _name(code: str) -> str:
-    info = codes.CODES.get(code)
-    return info.name if info is not None else ""
-
-
-def render_text(results: Sequence[FileResult]) -> str:
+def render_text(results: Sequence[FileResult], *, color: bool = False) -> str:
     """One line per finding, like ruff: `path:line:col: CODE [*] message`."""
-    return "".join(_text_line(r, f) + "\n" for r, f in ordered_findings(results))
+    return "".join(text_line(r, f, color=color) + "\n" for r, f in ordered_findings(results))
 
 
 def render_statistics(results: Sequence[FileResult]) -> str:
@@ -53,54 +62,35 @@ def render_statistics(results: Sequence[FileResult]) -> str:
     Sorted by count (most first), then code. The marker shows when some of the code's findings
     are fixable.
     """
-    counts: Counter[str] = Counter()
-    fixable: set[str] = set()
-    for _, f in ordered_findings(results):
-        counts[f.code] += 1
-        if f.fixable:
-            fixable.add(f.code)
-    if not counts:
+    rows = statistics(results)
+    if not rows:
         return ""
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    count_width = max(len(str(n)) for _, n in rows)
-    code_width = max(len(code) for code, _ in rows)
+    any_fixable = any(row["fixable"] for row in rows)
+    count_width = max(len(str(row["count"])) for row in rows)
+    code_width = max(len(row["code"]) for row in rows)
     pad = " " * (len(FIX_MARKER) + 1)
     out = []
-    for code, n in rows:
-        marker = (f"{FIX_MARKER} " if code in fixable else pad) if fixable else ""
-        out.append(f"{n:>{count_width}}\t{code:<{code_width}}\t{marker}{_name(code)}".rstrip())
+    for row in rows:
+        marker = (f"{FIX_MARKER} " if row["fixable"] else pad) if any_fixable else ""
+        out.append(f"{row['count']:>{count_width}}\t{row['code']:<{code_width}}\t{marker}{row['name']}".rstrip())
     return "\n".join(out) + "\n"
 
 
-def _json_finding(r: FileResult, f: Finding, ctx: ReportContext) -> dict[str, Any]:
-    line, col, end_line, end_col = span(f)
-    return {
-        "code": f.code,
-        "message": f.message,
-        "filename": root_relative(r.path, ctx.root),
-        "location": {"row": line, "column": col},
-        "end_location": {"row": end_line, "column": end_col},
-        "fix": ({"applicability": "safe", "message": f.fix.title} if f.fix is not None else None),
-        "url": codes.doc_url(f.code) if f.code in codes.CODES else None,
-        "noqa_row": line,
-        "cell": f.cell,
-    }
-
-
-def render_json(results: Sequence[FileResult], ctx: ReportContext) -> str:
-    """A JSON array of findings in the shape of ruff's `--output-format json`."""
-    items = [_json_finding(r, f, ctx) for r, f in ordered_findings(results)]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-
-
 def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
-    """The main output of `check` in format `fmt` (one of FORMATS); ValueError otherwise."""
+    """The main output of `check` in format `fmt` (one of FORMATS); ValueError otherwise.
+
+    `--statistics` counts per code in `text` and `json`; other formats are consumed by machines
+    that want each finding, and ignore it."""
     renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: (render_statistics if ctx.statistics else render_text)(results),
-        "json": lambda: render_json(results, ctx),
+        "text": lambda: render_statistics(results) if ctx.statistics else render_text(results, color=ctx.color),
+        "full": lambda: render_full(results, ctx),
+        "json": lambda: render_statistics_json(results) if ctx.statistics else render_json(results, ctx),
+        "json-lines": lambda: render_json_lines(results, ctx),
         "github": lambda: render_github(results, ctx.root),
+        "gitlab": lambda: render_gitlab(results, ctx),
         "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version, ctx.rules),
         "junit": lambda: render_junit(results),
+        "markdown": lambda: render_markdown(migration_report(results, ctx.rules)),
     }
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -129,7 +119,7 @@ def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
         lines.append(f"Found {plural(len(findings), 'finding')}:")
         width = max(len(str(n)) for n in counts.values())
         for code in sorted(counts):
-            lines.append(f"  {counts[code]:>{width}}  {code}  {_name(code)}".rstrip())
+            lines.append(f"  {counts[code]:>{width}}  {code}  {name_of(code)}".rstrip())
         if n_fixable:
             lines.append(
                 f"{FIX_MARKER} {n_fixable} fixable: run `lumyx-migrate apply` to fix "

@@ -28,7 +28,7 @@ from codemod.report.common import (
     span,
 )
 from codemod.rules import Rules, load_rules
-from codemod.types import FileResult, Finding
+from codemod.types import EditKind, FileResult, Finding
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -50,8 +50,43 @@ def _rule(info: codes.CodeInfo, rules: Rules) -> dict[str, Any]:
         },
         "helpUri": codes.doc_url(info.code),
         "defaultConfiguration": {"level": info.severity},
-        "properties": {"fix": info.fix},
+        "properties": _rule_properties(info),
     }
+
+
+def _rule_properties(info: codes.CodeInfo) -> dict[str, Any]:
+    """GitHub code scanning shows a rule with a `security-severity` as a security alert."""
+    props: dict[str, Any] = {"fix": info.fix}
+    if info.tags:
+        props["tags"] = list(info.tags)
+    if info.security_severity is not None:
+        props["security-severity"] = f"{info.security_severity:.1f}"
+    return props
+
+
+def _fixes(f: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
+    """The fix as SARIF replacements at character offsets, when its edits are plain text.
+
+    An edit that adds arguments to a call is laid out by the rewrite (libcst), which `check`
+    does not run: such a fix, and any fix in a notebook (whose offsets count in the joined
+    cells, not the file), is left out rather than given wrong."""
+    if f.fix is None or f.cell is not None:
+        return []
+    if any(e.kind not in (EditKind.REPLACE, EditKind.INSERT) for e in f.fix.edits):
+        return []
+    replacements = [
+        {
+            "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+            "insertedContent": {"text": e.text},
+        }
+        for e in f.fix.edits
+    ]
+    return [
+        {
+            "description": {"text": f.fix.title},
+            "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+        }
+    ]
 
 
 def _artifact_location(path: str, root: Path) -> dict[str, str]:
@@ -93,6 +128,9 @@ def _result(
             FINGERPRINT_KEY: fingerprint(f.code, location["uri"], f.message, occurrence)
         },
     }
+    fixes = _fixes(f, location)
+    if fixes:
+        result["fixes"] = fixes
     return result
 
 

@@ -237,6 +237,13 @@ class Rules:
     def client_by_qualname(self) -> dict[str, ClientSpec]:
         return {q: spec for spec in self.clients for q in spec.qualified_names}
 
+    @cached_property
+    def served_models(self) -> frozenset[str]:
+        """The provider's models and every model a mapping writes: a mapping target is served
+        by construction, so what `apply` wrote never fails `check` (LMX202) afterwards."""
+        targets = (rule.to for rule in self.models.map if rule.to is not None)
+        return frozenset((*self.provider.models, *targets))
+
 
 def _any_glob(value: str, globs: Sequence[str], *, fold: bool) -> bool:
     if fold:

@@ -87,7 +87,7 @@ def decide(ctx: Context) -> None:
         if entry.blocked:
             continue
         value = str(entry.node.value)
-        if value in rules.provider.models:
+        if value in rules.served_models:
             continue
         rule = rules.models.rule_for(value)
         if rule is None:
