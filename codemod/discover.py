@@ -8,13 +8,17 @@ every file is taken once, at its real location. Output is sorted, so runs are re
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
@@ -58,14 +62,17 @@ MSG_TEMP = "leftover temporary file of an interrupted run; skipped"
 class Discovery:
     """What a walk found: source files to read, and what it could not or would not take.
 
-    `files` are absolute paths spelled under the given paths (not resolved), sorted.
-    `problems` are (display path, one-line message), sorted. `stale_temps` are temp files a
-    killed earlier run of the writer left in the walked folders (see `writer.remove_stale_temps`).
-    """
+    `paths`: absolute paths spelled under the given paths (not resolved), sorted, as strings
+    (a run may find a great many; `files` makes `Path`s). `problems`: (display path, one-line
+    message), sorted. `stale_temps`: temp files a killed run of the writer left behind."""
 
-    files: list[Path]
+    paths: list[str]
     problems: list[tuple[str, str]]
     stale_temps: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return [Path(path) for path in self.paths]
 
 
 class PathError(Exception):
@@ -109,6 +116,31 @@ def _posix(rel: str) -> str:
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
 
+def _gitignore_spec(lines: Sequence[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # imported only when a pattern needs it
+
+    return GitIgnoreSpec.from_lines(lines)
+
+
+class _Names:
+    """Exclude patterns that name a file or folder anywhere (`build`, `*.egg-info`, `dist/`),
+    matched against a name alone; `rest` keeps the others for pathspec. Split only when no
+    pattern negates: then a path is excluded when any pattern matches it."""
+
+    _SIMPLE = re.compile(r"[^/!#\\\[\s][^/\\\[\s]*/?")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        lines = [p for p in patterns if p.strip()]
+        ok = not any(p.startswith("!") for p in lines)
+        simple = [p for p in lines if ok and self._SIMPLE.fullmatch(p) and "**" not in p and p not in (".", "..")]
+        self.rest = [p for p in lines if p not in simple]
+        globs = ([p for p in simple if not p.endswith("/")], [p[:-1] for p in simple if p.endswith("/")])
+        self.any_kind, self.dirs_only = (re.compile("|".join(map(fnmatch.translate, g)) or "(?!)") for g in globs)
+
+    def match(self, name: str, is_dir: bool) -> bool:
+        return self.any_kind.match(name) is not None or (is_dir and self.dirs_only.match(name) is not None)
+
+
 def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
     """The patterns of an ignore file, and a one-line error when it exists but cannot be read."""
     if not os.path.isfile(path):  # missing, or a FIFO that would block the run
@@ -121,7 +153,7 @@ def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
     lines = data.decode("utf-8", "surrogateescape").splitlines()
     if not any(line.strip() for line in lines):
         return None, None
-    return GitIgnoreSpec.from_lines(lines), None
+    return _gitignore_spec(lines), None
 
 
 def _info_exclude(repo: str) -> str:
@@ -145,15 +177,11 @@ def _info_exclude(repo: str) -> str:
 
 class _Walker:
     def __init__(
-        self,
-        cwd: str,
-        excludes: GitIgnoreSpec,
-        use_gitignore: bool,
-        real_dirs: list[str],
-        real_files: set[str],
+        self, cwd: str, excludes: GitIgnoreSpec | None, names: _Names, use_gitignore: bool, real_dirs: list[str], real_files: set[str]
     ) -> None:
         self.cwd = cwd
         self.excludes = excludes
+        self.names = names
         self.use_gitignore = use_gitignore
         self.real_dirs = real_dirs
         self.real_files = real_files
@@ -205,6 +233,8 @@ class _Walker:
         return layers
 
     def _exclude_layers(self, root: str) -> list[_Layer]:
+        if self.excludes is None:
+            return []
         layers = [_Layer(self.excludes)]
         if root != self.cwd and _is_under(root, self.cwd):
             prefix = _posix(os.path.relpath(root, self.cwd)) + "/"
@@ -212,10 +242,11 @@ class _Walker:
                 layers.append(_Layer(self.excludes, prefix))
         return layers
 
-    @staticmethod
     def _skipped(
-        rel: str, is_dir: bool, excludes: list[_Layer], ignores: tuple[_Layer, ...]
+        self, rel: str, is_dir: bool, excludes: list[_Layer], ignores: tuple[_Layer, ...]
     ) -> bool:
+        if self.names.match(rel.rpartition("/")[2], is_dir):
+            return True
         path = rel + "/" if is_dir else rel
         if any(layer.spec.match_file(layer.relative(path)) for layer in excludes):
             return True
@@ -320,7 +351,7 @@ class _Walker:
         # Each real file once, at a path that is not itself a symlink when there is one.
         chosen = sorted((min(paths)[1] for paths in self.found.values()), key=_tree_order)
         return Discovery(
-            files=[Path(path) for path in chosen],
+            paths=chosen,
             problems=sorted(self.problems),
             stale_temps=sorted(Path(temp) for temp in self.temps),
         )
@@ -352,10 +383,11 @@ def discover(
 
     dirs = [root for root in roots if os.path.isdir(root)]
     files = [root for root in roots if root not in dirs]
-    patterns = [*(exclude or DEFAULT_EXCLUDES), *extend_exclude]
+    names = _Names([*(exclude or DEFAULT_EXCLUDES), *extend_exclude])
     walker = _Walker(
         cwd=base,
-        excludes=GitIgnoreSpec.from_lines(patterns),
+        excludes=_gitignore_spec(names.rest) if names.rest else None,
+        names=names,
         use_gitignore=use_gitignore,
         real_dirs=sorted({os.path.realpath(root) for root in dirs}),
         real_files={os.path.realpath(root) for root in files if os.path.exists(root)},

@@ -22,7 +22,7 @@ from codemod.discover import PathError, discover, display_path
 from codemod.report import console
 from codemod.report.common import plural
 from codemod.rules import RulesError
-from codemod.runner import Options, run
+from codemod.runner import Options, scan
 from codemod.settings import ConfigError, Flags, Run, project_rules, resolve_run
 from codemod.types import FileResult
 
@@ -35,10 +35,12 @@ INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, t
 
 @dataclass
 class Outcome:
-    results: list[FileResult]
+    results: list[FileResult]  # the files with something to say; clean ones are only counted
     problems: list[tuple[str, str]] = field(default_factory=list)
     stale_temps: list[Path] = field(default_factory=list)
     absolute: dict[str, Path] = field(default_factory=dict)  # display path -> path to write
+    clean: int = 0
+    clean_paths: list[str] | None = None  # kept only for a report that lists every file
 
     @property
     def changed(self) -> list[FileResult]:
@@ -105,7 +107,7 @@ def apply(flags: Flags, *, yes: bool, allow_dirty: bool) -> int:
 @interruptible
 def check(flags: Flags, *, fmt: str, output: Path | None, statistics: bool) -> int:
     """Report every finding in `fmt`; 1 when there is any."""
-    started = _start(flags, fix=False)
+    started = _start(flags, fix=False, keep_clean=fmt == "junit")  # JUnit lists every file
     if isinstance(started, int):
         return started
     run_, outcome = started
@@ -163,19 +165,19 @@ def doctor(*, chat: bool, timeout: float, model: str | None, rules_path: Path | 
 # -- the steps --------------------------------------------------------------------------------
 
 
-def _start(flags: Flags, *, fix: bool) -> tuple[Run, Outcome] | int:
+def _start(flags: Flags, *, fix: bool, keep_clean: bool = False) -> tuple[Run, Outcome] | int:
     """The resolved run and its outcome; an exit code instead when settings or paths are wrong."""
     try:
         run_ = resolve_run(flags)
     except (ConfigError, RulesError) as exc:
         return error(str(exc))
     try:
-        return run_, execute(run_, fix=fix)
+        return run_, execute(run_, fix=fix, keep_clean=keep_clean)
     except PathError as exc:
         return error(str(exc))
 
 
-def execute(run_: Run, *, fix: bool) -> Outcome:
+def execute(run_: Run, *, fix: bool, keep_clean: bool = False) -> Outcome:
     """Discover and process the files, naming on stderr those that could not be; raises
     `PathError` when a given path does not exist."""
     found = discover(
@@ -184,7 +186,6 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
         extend_exclude=run_.extend_exclude,
         use_gitignore=run_.gitignore,
     )
-    pairs = [(path, _display(path)) for path in found.files]
     opts = Options(
         rules=run_.rules,
         fix=fix,
@@ -192,10 +193,15 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
         ignore=run_.ignore,
         line_length=run_.line_length,
         include_generated=run_.include_generated,
+        max_file_size=run_.max_file_size,
     )
-    with console.progress_bar(len(pairs), console.show_progress(run_.quiet), "Scanning") as advance:
-        results = run(pairs, opts, jobs=run_.jobs, progress=advance)
-    outcome = Outcome(results, list(found.problems), list(found.stale_temps), {d: p for p, d in pairs})
+    pairs = ((path, _display(path)) for path in found.paths)
+    with console.progress_bar(len(found.paths), console.show_progress(run_.quiet), "Scanning") as advance:
+        done = scan(pairs, opts, jobs=run_.jobs, progress=advance, keep_clean=keep_clean)
+    results = done.results
+    wanted = {r.path for r in results}
+    absolute = {d: Path(p) for p, d in ((p, _display(p)) for p in found.paths) if d in wanted}
+    outcome = Outcome(results, list(found.problems), list(found.stale_temps), absolute, done.clean, done.clean_paths)
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
     for result in results:
@@ -206,7 +212,7 @@ def execute(run_: Run, *, fix: bool) -> Outcome:
     return outcome
 
 
-def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
+def _display(path: str | Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
     """`discover.display_path`, with a fast path for the usual case of files under the cwd."""
     if not _cwd:
         _cwd.append(os.path.join(os.path.abspath(os.getcwd()), ""))
@@ -315,7 +321,8 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
 
     root = Path.cwd()
     ctx = ReportContext(root=root, tool_version=__version__, statistics=statistics, rules=run_.rules)
-    text = render(fmt, outcome.results, ctx)
+    clean = [FileResult(path) for path in outcome.clean_paths or ()]
+    text = render(fmt, sorted([*outcome.results, *clean], key=lambda r: r.path) if clean else outcome.results, ctx)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -324,7 +331,7 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     else:
         console.write(text, sys.stdout)
     if fmt == "text" and not run_.quiet:
-        console.write(summary(outcome.results, problems=len(outcome.problems)), sys.stderr)
+        console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean), sys.stderr)
     if outcome.internal_errors:
         return EXIT_ERROR
     if outcome.problems or any(r.findings for r in outcome.results):

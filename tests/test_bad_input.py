@@ -302,11 +302,22 @@ def test_five_megabyte_generated_file_is_skipped(tmp_path: Path) -> None:
     assert (tmp_path / "app.py").read_text() == MIGRATED
 
 
+def test_five_megabyte_file_is_skipped_by_default_and_left_as_it_is(tmp_path: Path) -> None:
+    text = big_table("")
+    (tmp_path / "big.py").write_text(text)
+    (tmp_path / "app.py").write_text(CLIENT)
+    code, _, err = invoke(["apply", "--yes", "-v", "--jobs", "1", "."], tmp_path)
+    assert naming(err, "big.py") == ["big.py: skipped: larger than 2 MB (max-file-size)"]
+    assert code == 0
+    assert (tmp_path / "big.py").read_text() == text
+    assert (tmp_path / "app.py").read_text() == MIGRATED
+
+
 def test_five_megabyte_file_without_marker_is_processed_in_reasonable_time(tmp_path: Path) -> None:
     text = big_table("")
     (tmp_path / "big.py").write_text(text)
     start = time.monotonic()
-    code, out, err = invoke(["apply", "--yes", "-q", "--jobs", "1", "."], tmp_path)
+    code, out, err = invoke(["apply", "--yes", "-q", "--jobs", "1", "--max-file-size", "0", "."], tmp_path)
     elapsed = time.monotonic() - start
     assert code == 0, err
     assert (tmp_path / "big.py").read_text() == MIGRATED + text[len(CLIENT) :]

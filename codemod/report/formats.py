@@ -107,11 +107,12 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     return renderers[fmt]()
 
 
-def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
+def summary(results: Sequence[FileResult], *, problems: int = 0, clean: int = 0) -> str:
     """The human summary for stderr: files, pending changes, findings per code, fixes, errors.
 
     `problems` counts paths discovery could not take (broken links, unreadable folders): they
-    were never scanned, so a run with any cannot say that all checks passed."""
+    were never scanned, so a run with any cannot say that all checks passed. `clean` counts
+    scanned files left out of `results` because they had nothing to report."""
     skipped = sum(1 for r in results if r.skipped is not None)
     # `check` computes no new text: there a file with a fixable finding is a pending change
     changed = sum(1 for r in results if r.changed or any(f.fixable for f in r.findings))
@@ -120,7 +121,7 @@ def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
     findings = [f for _, f in ordered_findings(results)]
     n_fixable = sum(1 for f in findings if f.fixable)
 
-    scanned = f"Scanned {plural(len(results) - skipped, 'file')}"
+    scanned = f"Scanned {plural(len(results) - skipped + clean, 'file')}"
     if skipped:
         scanned += f" ({skipped} skipped)"
     lines = [f"{scanned}; {plural(changed, 'file')} with pending changes."]
