@@ -108,17 +108,12 @@ def _is_under(path: str, directory: str) -> bool:
     return path.startswith(directory + os.sep)
 
 
-def _tree_order(path: str) -> list[str]:
-    return path.split(os.sep)  # the order of `sorted(paths)` for `Path`s, without their cost
-
-
 def _posix(rel: str) -> str:
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
 
 def _gitignore_spec(lines: Sequence[str]) -> GitIgnoreSpec:
     from pathspec import GitIgnoreSpec  # imported only when a pattern needs it
-
     return GitIgnoreSpec.from_lines(lines)
 
 
@@ -186,7 +181,7 @@ class _Walker:
         self.real_dirs = real_dirs
         self.real_files = real_files
         # real path -> logical paths it was found at (overlapping roots find a file twice)
-        self.found: dict[str, list[tuple[bool, str]]] = {}
+        self.found: dict[str, str | list[tuple[bool, str]]] = {}  # a list: found twice, or by a link
         self.problems: set[tuple[str, str]] = set()
         self.temps: set[str] = set()
 
@@ -194,7 +189,12 @@ class _Walker:
         self.problems.add((display_path(path, Path(self.cwd)), message))
 
     def take(self, path: str, real: str, *, is_link: bool) -> None:
-        self.found.setdefault(real, []).append((is_link, path))
+        seen = self.found.get(real)
+        if seen is None and not is_link:
+            self.found[real] = path  # the usual case, kept small: one string per file
+            return
+        earlier = [] if seen is None else [(False, seen)] if isinstance(seen, str) else seen
+        self.found[real] = [*earlier, (is_link, path)]
 
     def inside(self, real: str) -> bool:
         return real in self.real_files or any(
@@ -259,9 +259,7 @@ class _Walker:
     def walk(self, root: str) -> None:
         real_root = os.path.realpath(root)
         excludes = self._exclude_layers(root)
-        stack: list[tuple[str, str, tuple[_Layer, ...]]] = [
-            (root, "", tuple(self._ancestor_layers(root, real_root)))
-        ]
+        stack: list[tuple[str, str, tuple[_Layer, ...]]] = [(root, "", tuple(self._ancestor_layers(root, real_root)))]
 
         while stack:
             directory, rel_dir, ignores = stack.pop()
@@ -288,9 +286,7 @@ class _Walker:
                     if entry.is_symlink():
                         self._link(entry, rel, excludes, ignores)
                     elif entry.is_dir(follow_symlinks=False):
-                        if name not in _ALWAYS_SKIPPED and not self._skipped(
-                            rel, True, excludes, ignores
-                        ):
+                        if name not in _ALWAYS_SKIPPED and not self._skipped(rel, True, excludes, ignores):
                             stack.append((entry.path, rel, ignores))
                     elif not name.endswith(SOURCE_SUFFIX):
                         if is_temp_name(name):
@@ -298,7 +294,8 @@ class _Walker:
                     elif self._skipped(rel, False, excludes, ignores):
                         continue
                     elif entry.is_file(follow_symlinks=False):
-                        self.take(entry.path, os.path.join(real_root, rel), is_link=False)
+                        real = entry.path if real_root == root else os.path.join(real_root, rel)
+                        self.take(entry.path, real, is_link=False)
                     else:
                         self.problem(entry.path, MSG_NOT_REGULAR)
                 except OSError as exc:
@@ -349,7 +346,9 @@ class _Walker:
 
     def result(self) -> Discovery:
         # Each real file once, at a path that is not itself a symlink when there is one.
-        chosen = sorted((min(paths)[1] for paths in self.found.values()), key=_tree_order)
+        chosen = [p if isinstance(p, str) else min(p)[1] for p in self.found.values()]
+        self.found = {}
+        chosen.sort(key=lambda p: p.replace(os.sep, "\0"))  # the order of sorted `Path`s
         return Discovery(
             paths=chosen,
             problems=sorted(self.problems),

@@ -96,6 +96,14 @@ def parse_size(value: object) -> int | None:
     return int(found.group(1)) * _UNITS[(found.group(2) or "B").upper()] or None
 
 
+def format_size(size: int) -> str:
+    """`4 MB`, `512 KB` or `100 bytes`, as the max-file-size setting is written."""
+    for unit, shift in (("MB", 20), ("KB", 10)):
+        if size >= 1 << shift and not size % (1 << shift):
+            return f"{size >> shift} {unit}"
+    return f"{size} bytes"
+
+
 def load_settings(start: Path) -> Settings:
     path = find_pyproject(start)
     if path is None:

@@ -236,14 +236,16 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     (tmp_path / "app.py").write_text(CLIENT)
     locked = tmp_path / "locked.py"
     locked.write_text(CLIENT)
-    real = Path.read_bytes
+    from codemod import runner
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    real = runner._read
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read(path: str | Path) -> bytes:
+        if os.path.basename(path) == "locked.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(runner, "_read", read)
     code, _, err = invoke(["apply", "--yes", "--jobs", "1", "."], tmp_path)
     assert naming(err, "locked.py")[:1] == ["locked.py: cannot read file: Permission denied"]
     assert code == 1
