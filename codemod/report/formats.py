@@ -22,9 +22,6 @@ from codemod.report.common import (
     span,
     where,
 )
-from codemod.report.github import render_github
-from codemod.report.junit import render_junit
-from codemod.report.sarif import render_sarif
 from codemod.types import FileResult, Finding
 
 __all__ = ["FORMATS", "ReportContext", "render", "summary"]
@@ -95,12 +92,22 @@ def render_json(results: Sequence[FileResult], ctx: ReportContext) -> str:
 
 def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     """The main output of `check` in format `fmt` (one of FORMATS); ValueError otherwise."""
+    # Each of the other formats is imported only when asked for: a `check` pays for its own.
+    if fmt == "github":
+        from codemod.report.github import render_github
+
+        return render_github(results, ctx.root)
+    if fmt == "sarif":
+        from codemod.report.sarif import render_sarif
+
+        return render_sarif(results, ctx.root, ctx.tool_version, ctx.rules)
+    if fmt == "junit":
+        from codemod.report.junit import render_junit
+
+        return render_junit(results)
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: (render_statistics if ctx.statistics else render_text)(results),
         "json": lambda: render_json(results, ctx),
-        "github": lambda: render_github(results, ctx.root),
-        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version, ctx.rules),
-        "junit": lambda: render_junit(results),
     }
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
