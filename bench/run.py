@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {tree:7} {said[tree]}; {files} .py files, {cand} candidates")
         for name, text in (("wrapper", WRAPPER), ("floor_walk", FLOOR_WALK), ("floor_parse", FLOOR_PARSE)):
             (work / f"{name}.py").write_text(text, encoding="utf-8")
-        helptext = subprocess.run([sys.executable, "-m", "codemod", "check", "--help"], env=env,
+        helptext = subprocess.run([sys.executable, "-m", "codemod", "check", "--help"], env=env, cwd=work,
                                   capture_output=True, text=True, check=False).stdout
         print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {args.runs} run(s), "
               f"load average {os.getloadavg()[0]:.2f} (CPU time is what counts on a shared machine)\n",
