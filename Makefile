@@ -36,7 +36,7 @@ pytest: $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test  # the heavy tree copies installed packages (openai, langchain-openai)
 	$(BIN)/python bench/run.py
 
 clean:

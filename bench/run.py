@@ -1,17 +1,17 @@
-"""`make bench`: time lumyx-migrate against its floors on two generated corpora.
+"""`make bench`: lumyx-migrate against its floors on the trees of issue 11 (see README.md).
 
-Generates corpus A (ordinary code, no OpenAI use) and corpus B (OpenAI use in every file)
-under a temporary directory (see bench/corpus.py), then runs every measurement as its own
-subprocess, `--runs` times, interleaved, and prints medians, minimums, peak RSS and the goals
-of issue 5. See bench/README.md for what each number means.
+Builds four trees under a temp dir (bench/trees.py): a copy of this Python's stdlib (clean),
+120 real candidate modules (heavy), a generated 10,000-file monorepo with 2% OpenAI files
+(mono) and one ~4.3 MB module (huge); bench/scale.py adds a 5 MB data-table module (big) and a
+10,000-entry tree timed for the walk alone. Every measurement is its own subprocess, started by a
+fresh wrapper that reports wall time, CPU time (user + system of the command and all its
+worker processes) and the peak RSS of any one of its processes. Runs are interleaved; the
+median is printed. CPU time is what the goals use: the machine may be shared.
 
-Each measured command is started by a small wrapper process (written to the temp dir) that
-times it with a monotonic clock and then reads its own RUSAGE_CHILDREN ru_maxrss: the largest
-RSS of any process of that command (worker processes included, as they are waited for), with a
-fresh wrapper per command so that nothing accumulates across commands.
+Two floors per tree: `walk` reads every .py file (pruning the default excludes) and searches
+the tool's own trigger words; `parse` is the `ast.parse` CPU of the tree's candidate files.
 
-Usage: .venv/bin/python bench/run.py [--runs N] [--quick] [--only-baselines] [--keep]
-                                     [--corpus DIR] [--timeout S]
+Usage: .venv/bin/python bench/run.py [--runs N] [--keep] [--timeout S] [--tool-src DIR]
 """
 
 from __future__ import annotations
@@ -30,15 +30,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # bench/ is not a package: imported from this directory
 import scale
+import trees  # bench/ is not a package: imported from this directory
 
-BIG_MODULE = "diff one 5 MB module"
+from codemod.discover import DEFAULT_EXCLUDES
+from codemod.prefilter import Prefilter
+from codemod.rules import load_rules
 
 RSS_GOAL_MB = 250.0
+SLOPE_GOAL_KB = 0.3
+TIME_GOAL_S = 180.0
+BIG_MODULE = "diff one 5 MB module (--max-file-size 0)"
 
 WRAPPER = r'''
-"""Run one command; report its wall time, exit code and the peak RSS of its processes."""
+"""Run one command; report its wall time, CPU time, exit code and peak RSS of its processes."""
 import json, os, resource, signal, subprocess, sys, time
 
 err_path, timeout, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
@@ -54,152 +59,151 @@ with open(err_path, "wb") as err:
         rc = "timeout"
     wall = time.perf_counter() - t0
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "wall": wall, "maxrss_kb": ru.ru_maxrss}))
+print(json.dumps({"rc": rc, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+                  "maxrss_kb": ru.ru_maxrss}))
 '''
 
-FLOOR = r'''
-"""The floor: read every .py file of a tree and search its bytes for a few substrings."""
-import os, sys
+FLOOR_WALK = r'''
+"""Floor (a): walk a tree pruning the default excludes, read every .py, search the needles."""
+import fnmatch, json, os, sys
 
-NEEDLES = (b"openai", b"OpenAI", b"gpt-")
-files = size = hits = 0
-for root, _dirs, names in os.walk(sys.argv[1]):
-    for name in names:
+root, spec = sys.argv[1], json.loads(sys.argv[2])
+names = set(n for n in spec["excludes"] if "*" not in n)
+globs = [n for n in spec["excludes"] if "*" in n]
+needles = [n.encode() for n in spec["needles"]]
+files = hits = 0
+for top, dirs, found in os.walk(root):
+    dirs[:] = [d for d in dirs if d not in names and not any(fnmatch.fnmatch(d, g) for g in globs)]
+    for name in found:
         if name.endswith(".py"):
-            with open(os.path.join(root, name), "rb") as fh:
+            with open(os.path.join(top, name), "rb") as fh:
                 data = fh.read()
             files += 1
-            size += len(data)
-            if any(n in data for n in NEEDLES):
+            if any(n in data for n in needles):
                 hits += 1
-print(files, size, hits)
+print(files, hits)
 '''
 
-BARE_LIBCST = r'''
-"""Bare libcst: parse_module + .code of every .py file of a tree, with N worker processes."""
-import os, sys
-from concurrent.futures import ProcessPoolExecutor
+FLOOR_PARSE = r'''
+"""Floor (b): `ast.parse` of every candidate file listed in a file (its text read first)."""
+import ast, sys
 
-import libcst
-
-
-def work(paths):
-    bad = 0
-    for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        if libcst.parse_module(text).code != text:
-            bad += 1
-    return bad
-
-
-def main():
-    root, jobs = sys.argv[1], int(sys.argv[2])
-    paths = sorted(os.path.join(r, n) for r, _d, ns in os.walk(root) for n in ns if n.endswith(".py"))
-    if jobs <= 1:
-        bad = work(paths)
-    else:
-        chunks = [paths[i:i + 16] for i in range(0, len(paths), 16)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            bad = sum(pool.map(work, chunks))
-    print(len(paths), "files,", bad, "round-trip mismatches")
-    sys.exit(1 if bad else 0)
-
-
-if __name__ == "__main__":
-    main()
+with open(sys.argv[1], encoding="utf-8") as fh:
+    paths = fh.read().splitlines()
+for path in paths:
+    with open(path, "rb") as fh:
+        ast.parse(fh.read())
 '''
 
 
 @dataclass
 class Measurement:
+    tree: str
     name: str
-    jobs: int
     argv: list[str]
-    tool: bool  # a lumyx-migrate command (its exit codes 0/1 are normal)
+    tool: bool  # a lumyx-migrate command: exit codes 0/1 are normal, the RSS goal applies
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
     failure: str | None = None
-    rss_goal: bool = True  # counts for the peak RSS goal (tool commands on the corpora)
 
     @property
     def ok(self) -> bool:
         return self.failure is None and bool(self.walls)
 
-    def median(self) -> float | None:
+    def wall(self) -> float | None:
         return statistics.median(self.walls) if self.ok else None
+
+    def cpu(self) -> float | None:
+        return statistics.median(self.cpus) if self.ok else None
 
     def peak_mb(self) -> float | None:
         return max(self.rss_kb) / 1024 if self.ok else None
 
 
-def tail(path: Path, lines: int = 15) -> str:
+def tail(path: Path, lines: int = 12) -> str:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(path.read_text("utf-8", "replace").rstrip("\n").split("\n")[-lines:])
     except OSError:
         return ""
-    return "\n".join(text.rstrip("\n").split("\n")[-lines:])
 
 
-def run_once(m: Measurement, work: Path, root: Path, timeout: float,
-             env: dict[str, str]) -> None:
+def run_once(m: Measurement, work: Path, timeout: float, env: dict[str, str]) -> None:
     err = work / "stderr.txt"
-    proc = subprocess.run(
-        [sys.executable, str(work / "wrapper.py"), str(err), str(timeout), *m.argv],
-        cwd=root, env=env, capture_output=True, text=True, check=False,
-    )
+    proc = subprocess.run([sys.executable, str(work / "wrapper.py"), str(err), str(timeout), *m.argv],
+                          cwd=work, env=env, capture_output=True, text=True, check=False)
     try:
         res = json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
-        m.failure = f"wrapper failed (exit {proc.returncode}): {proc.stderr.strip()[-400:]}"
-        print(f"  FAILED {m.name} --jobs {m.jobs}: {m.failure}", flush=True)
+        m.failure = f"wrapper failed (exit {proc.returncode}): {proc.stderr.strip()[-300:]}"
         return
-    rc = res["rc"]
-    good = {0, 1} if m.tool else {0}
-    if rc not in good:
-        why = "timed out" if rc == "timeout" else f"exit code {rc}"
-        m.failure = why
-        print(f"  FAILED {m.name} --jobs {m.jobs}: {why}; command: {' '.join(m.argv)}", flush=True)
-        text = tail(err)
-        if text:
-            print("  stderr (last lines):\n" + "\n".join("    " + ln for ln in text.split("\n")),
-                  flush=True)
+    if res["rc"] not in ({0, 1} if m.tool else {0}):
+        m.failure = "timed out" if res["rc"] == "timeout" else f"exit code {res['rc']}"
+        print(f"  FAILED {m.tree} {m.name}: {m.failure}; {' '.join(m.argv)}\n    "
+              + tail(err).replace("\n", "\n    "), flush=True)
         return
     m.walls.append(res["wall"])
+    m.cpus.append(res["cpu"])
     m.rss_kb.append(res["maxrss_kb"])
 
 
-def tool_problem(env: dict[str, str]) -> str | None:
-    """Why `python -m codemod check/diff` cannot run, or None when both answer --help."""
-    for cmd in ("check", "diff"):
-        proc = subprocess.run([sys.executable, "-m", "codemod", cmd, "--help"],
-                              capture_output=True, text=True, env=env, check=False)
-        if proc.returncode != 0:
-            lines = (proc.stderr or proc.stdout).strip().splitlines()
-            return f"`{cmd} --help`: " + (lines[-1] if lines else f"exit code {proc.returncode}")
-    return None
+def build(work: Path, prefilter: Prefilter) -> dict[str, str]:
+    """The four trees under `work`, and a one-line description of each."""
+    said = {}
+    t0 = time.perf_counter()
+    said["stdlib"] = f"{trees.copy_stdlib(work / 'stdlib')} files"
+    said["heavy"] = f"{trees.copy_heavy(work / 'heavy', prefilter.matches)} files"
+    said["mono"] = f"{trees.make_mono(work / 'mono')} files"
+    said["huge"] = f"1 file of {trees.make_huge(work / 'huge') / 1e6:.1f} MB"
+    scale.write_big_module(work / "big" / "big.py")
+    print(f"trees built in {time.perf_counter() - t0:.1f} s under {work}", flush=True)
+    return said
 
 
-def measurements(work: Path, with_tool: bool) -> list[Measurement]:
+def candidates(root: Path, prefilter: Prefilter, out: Path) -> tuple[int, int]:
+    """Write the candidate files of `root` to `out`; (files, candidates)."""
+    files, picked = 0, []
+    skip = set(DEFAULT_EXCLUDES)
+    for top, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip and not d.endswith(".egg-info")]
+        for name in names:
+            if name.endswith(".py"):
+                files += 1
+                path = os.path.join(top, name)
+                with open(path, "rb") as fh:
+                    if prefilter.matches(fh.read()):
+                        picked.append(path)
+    out.write_text("".join(p + "\n" for p in picked), encoding="utf-8")
+    return files, len(picked)
+
+
+def measurements(work: Path, prefilter: Prefilter, limit_flag: bool) -> list[Measurement]:
     py = sys.executable
-    a, b = "a", "b"  # relative to the corpus root, the commands' working directory
-    ms = [
-        Measurement("python start-up (-c pass)", 1, [py, "-c", "pass"], False),
-        Measurement("floor: read A + search bytes", 1, [py, str(work / "floor.py"), a], False),
-        Measurement("bare libcst parse+code B", 1, [py, str(work / "bare_libcst.py"), b, "1"], False),
-        Measurement("bare libcst parse+code B", 2, [py, str(work / "bare_libcst.py"), b, "2"], False),
-    ]
-    if with_tool:
-        for cmd in ("check", "diff"):
-            for tree in (a, b):
-                for jobs in (1, 2):
-                    ms.append(Measurement(
-                        f"{cmd} {tree.upper()}", jobs,
-                        [py, "-m", "codemod", cmd, tree, "--jobs", str(jobs), "--quiet"], True))
-        # One huge file holds a huge syntax tree: shown, but not held to the RSS goal.
-        big = str(work / "big" / "big.py")
-        ms.append(Measurement(BIG_MODULE, 1, [py, "-m", "codemod", "diff", big, "--quiet"], True,
-                              rss_goal=False))
+    spec = json.dumps({"excludes": list(DEFAULT_EXCLUDES), "needles": [w.decode() for w in prefilter.words]})
+    ms = [Measurement("-", "python start-up", [py, "-c", "pass"], False)]
+
+    def tool(tree: str, name: str, *args: str) -> None:
+        ms.append(Measurement(tree, name, [py, "-m", "codemod", *args, "--quiet"], True))
+
+    for tree in ("stdlib", "heavy", "mono", "huge"):
+        ms.append(Measurement(tree, "floor walk", [py, str(work / "floor_walk.py"), tree, spec], False))
+        ms.append(Measurement(tree, "floor parse", [py, str(work / "floor_parse.py"), f"{tree}.cand"], False))
+    tool("stdlib", "check", "check", "stdlib")
+    tool("stdlib", "diff", "diff", "stdlib")
+    tool("heavy", "check --jobs 1", "check", "heavy", "--jobs", "1")
+    tool("heavy", "check", "check", "heavy")
+    tool("heavy", "diff", "diff", "heavy")
+    tool("mono", "check", "check", "mono")
+    tool("mono", "check svc0 (1k files)", "check", "mono/svc0")
+    # The same runs reporting no findings: what the run holds per file, not the OpenAI files' findings.
+    tool("mono", "check --select LMX9", "check", "mono", "--select", "LMX9")
+    tool("mono", "check svc0 --select LMX9", "check", "mono/svc0", "--select", "LMX9")
+    tool("mono", "diff", "diff", "mono")
+    tool("huge", "check", "check", "huge")
+    if limit_flag:
+        tool("huge", "check, no size limit", "check", "huge", "--max-file-size", "100MB")
+    # One huge file holds a huge syntax tree: shown, but not held to the RSS goal.
+    tool("big", BIG_MODULE, "diff", "big/big.py", *(["--max-file-size", "0"] if limit_flag else []))
     return ms
 
 
@@ -208,158 +212,124 @@ def fmt(x: float | None, spec: str = ".3f") -> str:
 
 
 def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.rjust(w) if i in right else c.ljust(w)
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
-    sep = "  ".join("-" * w for w in widths).rstrip()
-    return "\n".join([line(headers), sep, *(line(r) for r in rows)])
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 
 
-def find(ms: list[Measurement], name: str, jobs: int) -> Measurement | None:
-    return next((m for m in ms if m.name == name and m.jobs == jobs), None)
+def find(ms: list[Measurement], tree: str, name: str) -> Measurement | None:
+    return next((m for m in ms if m.tree == tree and m.name == name and m.ok), None)
 
 
-def goals(ms: list[Measurement]) -> list[list[str]]:
-    rows: list[list[str]] = []
-    floor = find(ms, "floor: read A + search bytes", 1)
+def ratio(num: float | None, den: float | None) -> str:
+    return "-" if num is None or not den else f"{num / den:.2f}x"
 
-    def ratio_row(label: str, num: Measurement | None, den: Measurement | None,
-                  target: float) -> None:
-        if num is None:
-            return
-        if not num.ok or den is None or not den.ok:
-            who = num if not num.ok else den
-            why = f"{who.name} --jobs {who.jobs} FAILED" if who else "no baseline"
-            rows.append([label, why, f"<= {target}x", "FAIL"])
-            return
-        r = num.median() / den.median()  # type: ignore[operator]
-        rows.append([label, f"{r:.2f}x", f"<= {target}x", "PASS" if r <= target else "FAIL"])
 
-    for jobs in (1, 2):
-        ratio_row(f"check A / floor (jobs {jobs} vs floor)", find(ms, "check A", jobs), floor, 2.5)
-    for jobs in (1, 2):
-        ratio_row(f"check B / bare libcst B (jobs {jobs})", find(ms, "check B", jobs),
-                  find(ms, "bare libcst parse+code B", jobs), 0.5)
-    for jobs in (1, 2):
-        ratio_row(f"diff B / bare libcst B (jobs {jobs})", find(ms, "diff B", jobs),
-                  find(ms, "bare libcst parse+code B", jobs), 2.0)
-    big = find(ms, BIG_MODULE, 1)
-    if big is not None:
-        target = f"<= {scale.BIG_MODULE_GOAL_S:.0f} s"
-        if big.ok:
-            r = big.median() or 0.0
-            verdict = "PASS" if r <= scale.BIG_MODULE_GOAL_S else "FAIL"
-            rows.append([BIG_MODULE, f"{r:.2f} s median", target, verdict])
-        else:
-            rows.append([BIG_MODULE, f"FAILED ({big.failure})", target, "FAIL"])
-    tools = [m for m in ms if m.tool and m.rss_goal]
-    if tools:
-        done = [m for m in tools if m.ok]
-        failed = [m for m in tools if not m.ok]
-        if done:
-            top = max(done, key=lambda m: m.peak_mb() or 0.0)
-            peak = top.peak_mb() or 0.0
-            verdict = "PASS" if peak <= RSS_GOAL_MB and not failed else "FAIL"
-            measured = f"{peak:.1f} MB ({top.name}, jobs {top.jobs})"
-            if failed:
-                measured += f"; {len(failed)} command(s) FAILED"
-        else:
-            verdict, measured = "FAIL", "all commands FAILED"
-        rows.append(["peak RSS of any lumyx-migrate process", measured,
-                     f"<= {RSS_GOAL_MB:.0f} MB", verdict])
-    return rows
+def rows(ms: list[Measurement]) -> list[list[str]]:
+    out = []
+    for m in ms:
+        walk = find(ms, m.tree, "floor walk")
+        parse = find(ms, m.tree, "floor parse")
+        out.append([m.tree, m.name, fmt(m.wall()), fmt(m.cpu()), fmt(m.peak_mb(), ".1f"),
+                    ratio(m.cpu(), walk.cpu() if walk else None),
+                    ratio(m.cpu(), parse.cpu() if parse and parse.cpu() and parse.cpu() > 0.05 else None),
+                    "" if m.ok else f"FAILED ({m.failure})"])
+    return out
+
+
+def goal(label: str, value: float | None, target: float, unit: str = "x") -> list[str]:
+    if value is None:
+        return [label, "not measured", f"<= {target}{unit}", "FAIL"]
+    return [label, f"{value:.2f}{unit}", f"<= {target}{unit}", "PASS" if value <= target else "FAIL"]
+
+
+def goals(ms: list[Measurement], total: float) -> list[list[str]]:
+    def cpu(tree: str, name: str) -> float | None:
+        m = find(ms, tree, name)
+        return m.cpu() if m else None
+
+    def over(tree: str, name: str) -> float | None:
+        num, den = cpu(tree, name), cpu(tree, "floor walk")
+        return num / den if num is not None and den else None
+
+    out = []
+    check1, walk, parse = cpu("heavy", "check --jobs 1"), cpu("heavy", "floor walk"), cpu("heavy", "floor parse")
+    analysis = (check1 - walk - parse) / parse if None not in (check1, walk, parse) and parse else None
+    out.append(goal("1 heavy: (check --jobs 1 - walk - parse) / parse, CPU", analysis, 2.0))
+    out.append(goal("2 stdlib: check / floor walk, CPU", over("stdlib", "check"), 2.0))
+    out.append(goal("3 mono: check / floor walk, CPU", over("mono", "check"), 3.0))
+    out.append(goal("3 mono: diff / floor walk, CPU", over("mono", "diff"), 4.0))
+    n = trees.MONO_SERVICES * (trees.MONO_PLAIN + trees.MONO_OPENAI)
+
+    def slope(big_name: str, small_name: str) -> float | None:
+        big, small = find(ms, "mono", big_name), find(ms, "mono", small_name)
+        return (max(big.rss_kb) - max(small.rss_kb)) / (n - n // trees.MONO_SERVICES) if big and small else None
+
+    out.append(goal("4 mono: peak RSS growth per file, 1k -> 10k files, no findings reported",
+                    slope("check --select LMX9", "check svc0 --select LMX9"), SLOPE_GOAL_KB, " KB"))
+    out.append(["  (the same with every finding of the 10x more OpenAI files kept and printed)",
+                f"{slope('check', 'check svc0 (1k files)') or 0:.2f} KB", "-", "info"])
+    big = find(ms, "big", BIG_MODULE)
+    out.append(goal(BIG_MODULE, big.wall() if big else None, scale.BIG_MODULE_GOAL_S, " s"))
+    tools = [m for m in ms if m.tool and m.ok and "no size limit" not in m.name and m.name != BIG_MODULE]
+    top = max(tools, key=lambda m: m.peak_mb() or 0.0) if tools else None
+    out.append(goal(f"4 peak RSS of any process ({top.tree} {top.name})" if top else "4 peak RSS",
+                    top.peak_mb() if top else None, RSS_GOAL_MB, " MB"))
+    out.append(goal("5 whole bench, wall", total, TIME_GOAL_S, " s"))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Benchmark lumyx-migrate (issue 5).")
+    ap = argparse.ArgumentParser(description="Benchmark lumyx-migrate (issue 11).")
     ap.add_argument("--runs", type=int, default=3, help="runs per measurement (median; >= 1)")
-    ap.add_argument("--quick", action="store_true",
-                    help=f"smaller corpora ({corpus.QUICK_A_FILES} + {corpus.QUICK_B_FILES} files)")
-    ap.add_argument("--only-baselines", action="store_true",
-                    help="skip the lumyx-migrate commands (floor, libcst and start-up only)")
-    ap.add_argument("--corpus", type=Path, help="use the corpora already in DIR/a and DIR/b")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir and print its path")
-    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per command")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per command")
+    ap.add_argument("--tool-src", type=Path, help="run the tool from this source tree (PYTHONPATH)")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be >= 1")
-
     t_start = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="lumyx-bench-"))
     env = dict(os.environ, NO_COLOR="1", CI="1")
-    for var in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE"):
-        env.pop(var, None)
-    root = args.corpus.resolve() if args.corpus else work
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPATH", None)
+    if args.tool_src:
+        env["PYTHONPATH"] = str(args.tool_src.resolve())
+    prefilter = Prefilter.from_rules(load_rules())
     try:
-        if args.corpus:
-            if not ((root / "a").is_dir() and (root / "b").is_dir()):
-                ap.error(f"{root} holds no a/ and b/ corpora")
-            print(f"corpora: reusing {root}")
-        else:
-            a_n = corpus.QUICK_A_FILES if args.quick else corpus.DEFAULT_A_FILES
-            b_n = corpus.QUICK_B_FILES if args.quick else corpus.DEFAULT_B_FILES
-            t0 = time.perf_counter()
-            sa, sb = corpus.generate(work, a_n, b_n)
-            print(sa.line("corpus A (no OpenAI use)"))
-            print(sb.line("corpus B (OpenAI use)   "))
-            print(f"corpora generated in {time.perf_counter() - t0:.1f} s under {work}")
-        (work / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
-        (work / "floor.py").write_text(FLOOR, encoding="utf-8")
-        (work / "bare_libcst.py").write_text(BARE_LIBCST, encoding="utf-8")
-
-        with_tool = not args.only_baselines
-        problem = tool_problem(env) if with_tool else None
-        if problem:
-            print(f"lumyx-migrate is not usable ({problem}): its commands are marked FAILED")
-        print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
-              f"{args.runs} run(s) per measurement, load average {os.getloadavg()[0]:.2f} "
-              "(other work on the machine inflates the medians)\n", flush=True)
-
-        ms = measurements(work, with_tool)
-        if with_tool:
-            scale.write_big_module(work / "big" / "big.py")
-        if problem:
-            for m in ms:
-                if m.tool:
-                    m.failure = "command not available"
-        # Untimed warm-up: byte-code caches and the page cache of both trees.
-        for warm in ([sys.executable, "-c", "import libcst"],
-                     [sys.executable, str(work / "floor.py"), "b"],
-                     [sys.executable, str(work / "floor.py"), "a"]):
-            subprocess.run(warm, cwd=root, env=env, capture_output=True, check=False)
+        said = build(work, prefilter)
+        for tree in ("stdlib", "heavy", "mono", "huge"):
+            files, cand = candidates(work / tree, prefilter, work / f"{tree}.cand")
+            print(f"  {tree:7} {said[tree]}; {files} .py files, {cand} candidates")
+        for name, text in (("wrapper", WRAPPER), ("floor_walk", FLOOR_WALK), ("floor_parse", FLOOR_PARSE)):
+            (work / f"{name}.py").write_text(text, encoding="utf-8")
+        helptext = subprocess.run([sys.executable, "-m", "codemod", "check", "--help"], env=env, cwd=work,
+                                  capture_output=True, text=True, check=False).stdout
+        print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {args.runs} run(s), "
+              f"load average {os.getloadavg()[0]:.2f} (CPU time is what counts on a shared machine)\n",
+              flush=True)
+        ms = measurements(work, prefilter, "--max-file-size" in helptext)
+        for warm in (["-c", "import libcst, codemod"], [str(work / "floor_walk.py"), ".", "{\"excludes\": [], \"needles\": []}"]):
+            subprocess.run([sys.executable, *warm], cwd=work, env=env, capture_output=True, check=False)
         for i in range(args.runs):
             t_run = time.perf_counter()
             for m in ms:
                 if m.failure is None:
-                    run_once(m, work, root, args.timeout, env)
-            print(f"run {i + 1}/{args.runs} done in {time.perf_counter() - t_run:.1f} s",
-                  flush=True)
-
-        rows = []
-        for m in ms:
-            status = "" if m.ok else f"FAILED ({m.failure})"
-            rows.append([m.name, str(m.jobs), fmt(m.median()),
-                         fmt(min(m.walls) if m.ok else None), fmt(m.peak_mb(), ".1f"), status])
-        headers = ["measurement", "jobs", "median s", "min s", "peak RSS MB", "status"]
-        if all(not r[-1] for r in rows):
-            headers, rows = headers[:-1], [r[:-1] for r in rows]
+                    run_once(m, work, args.timeout, env)
+            print(f"run {i + 1}/{args.runs} done in {time.perf_counter() - t_run:.1f} s", flush=True)
         print()
-        print(table(headers, rows, {1, 2, 3, 4}))
-        grows = goals(ms)
-        walk_ok = True
-        if with_tool and not problem:
-            walk, walk_ok = scale.walk_row(work, args.runs, env, args.timeout)
-            grows.append(walk)
-        if grows:
-            print()
-            print(table(["goal", "measured", "target", "result"], grows, set()))
-        print(f"\ntotal bench time {time.perf_counter() - t_start:.1f} s, "
-              f"load average now {os.getloadavg()[0]:.2f}")
-        return 1 if any(not m.ok for m in ms) or not walk_ok else 0
+        print(table(["tree", "measurement", "wall s", "CPU s", "peak RSS MB", "CPU/walk", "CPU/parse", ""],
+                    rows(ms), {2, 3, 4, 5, 6}))
+        walk, walk_ok = scale.walk_row(work, args.runs, env, args.timeout)
+        total = time.perf_counter() - t_start
+        print()
+        print(table(["goal", "measured", "target", "result"], [*goals(ms, total), walk], set()))
+        print(f"\ntotal bench time {total:.1f} s, load average now {os.getloadavg()[0]:.2f}")
+        return 1 if any(not m.ok for m in ms if "no size limit" not in m.name) or not walk_ok else 0
     finally:
         if args.keep:
             print(f"kept {work}")

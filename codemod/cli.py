@@ -37,6 +37,7 @@ def common_options(func: F) -> F:
         click.option("--include-generated", is_flag=True, default=None, help="Also process files marked @generated / DO NOT EDIT."),
         click.option("--unserved-clients", type=click.Choice(["keep", "split"]), default=None, help="A client some of whose calls the provider does not serve: keep it on OpenAI (default), or split it."),
         click.option("--line-length", type=click.IntRange(min=20), default=None, help=f"Line length for re-laid-out calls (default: project's ruff/black setting, else {DEFAULT_LINE_LENGTH})."),
+        click.option("--max-file-size", default=None, metavar="SIZE", help="Skip candidate files bigger than this (e.g. 4MB; 0: no limit; default 2MB)."),
         click.option("--color", type=click.Choice(COLOR_MODES), default="auto", show_default=True),
         click.option("-q", "--quiet", is_flag=True, help="Print no summary, only the command's main output."),
         click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why."),

@@ -8,17 +8,21 @@ every file is taken once, at its real location. Output is sorted, so runs are re
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from codemod.deploy.kinds import kind_of, maybe_deployment_name
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -59,14 +63,17 @@ MSG_TEMP = "leftover temporary file of an interrupted run; skipped"
 class Discovery:
     """What a walk found: source files to read, and what it could not or would not take.
 
-    `files` are absolute paths spelled under the given paths (not resolved), sorted.
-    `problems` are (display path, one-line message), sorted. `stale_temps` are temp files a
-    killed earlier run of the writer left in the walked folders (see `writer.remove_stale_temps`).
-    """
+    `paths`: absolute paths spelled under the given paths (not resolved), sorted, as strings
+    (a run may find a great many; `files` makes `Path`s). `problems`: (display path, one-line
+    message), sorted. `stale_temps`: temp files a killed run of the writer left behind."""
 
-    files: list[Path]
+    paths: list[str]
     problems: list[tuple[str, str]]
     stale_temps: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return [Path(path) for path in self.paths]
 
 
 class PathError(Exception):
@@ -102,10 +109,6 @@ def _is_under(path: str, directory: str) -> bool:
     return path.startswith(directory + os.sep)
 
 
-def _tree_order(path: str) -> list[str]:
-    return path.split(os.sep)  # the order of `sorted(paths)` for `Path`s, without their cost
-
-
 def _posix(rel: str) -> str:
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
@@ -117,6 +120,30 @@ def _wanted(name: str, rel: str) -> bool:
     if name.endswith(SOURCE_SUFFIX):
         return True
     return maybe_deployment_name(name) and kind_of(rel) is not None
+
+
+def _gitignore_spec(lines: Sequence[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # imported only when a pattern needs it
+    return GitIgnoreSpec.from_lines(lines)
+
+
+class _Names:
+    """Exclude patterns that name a file or folder anywhere (`build`, `*.egg-info`, `dist/`),
+    matched against a name alone; `rest` keeps the others for pathspec. Split only when no
+    pattern negates: then a path is excluded when any pattern matches it."""
+
+    _SIMPLE = re.compile(r"[^/!#\\\[\s][^/\\\[\s]*/?")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        lines = [p for p in patterns if p.strip()]
+        ok = not any(p.startswith("!") for p in lines)
+        simple = [p for p in lines if ok and self._SIMPLE.fullmatch(p) and "**" not in p and p not in (".", "..")]
+        self.rest = [p for p in lines if p not in simple]
+        globs = ([p for p in simple if not p.endswith("/")], [p[:-1] for p in simple if p.endswith("/")])
+        self.any_kind, self.dirs_only = (re.compile("|".join(map(fnmatch.translate, g)) or "(?!)") for g in globs)
+
+    def match(self, name: str, is_dir: bool) -> bool:
+        return self.any_kind.match(name) is not None or (is_dir and self.dirs_only.match(name) is not None)
 
 
 def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
@@ -131,7 +158,7 @@ def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
     lines = data.decode("utf-8", "surrogateescape").splitlines()
     if not any(line.strip() for line in lines):
         return None, None
-    return GitIgnoreSpec.from_lines(lines), None
+    return _gitignore_spec(lines), None
 
 
 def _info_exclude(repo: str) -> str:
@@ -155,20 +182,16 @@ def _info_exclude(repo: str) -> str:
 
 class _Walker:
     def __init__(
-        self,
-        cwd: str,
-        excludes: GitIgnoreSpec,
-        use_gitignore: bool,
-        real_dirs: list[str],
-        real_files: set[str],
+        self, cwd: str, excludes: GitIgnoreSpec | None, names: _Names, use_gitignore: bool, real_dirs: list[str], real_files: set[str]
     ) -> None:
         self.cwd = cwd
         self.excludes = excludes
+        self.names = names
         self.use_gitignore = use_gitignore
         self.real_dirs = real_dirs
         self.real_files = real_files
         # real path -> logical paths it was found at (overlapping roots find a file twice)
-        self.found: dict[str, list[tuple[bool, str]]] = {}
+        self.found: dict[str, str | list[tuple[bool, str]]] = {}  # a list: found twice, or by a link
         self.problems: set[tuple[str, str]] = set()
         self.temps: set[str] = set()
 
@@ -176,7 +199,12 @@ class _Walker:
         self.problems.add((display_path(path, Path(self.cwd)), message))
 
     def take(self, path: str, real: str, *, is_link: bool) -> None:
-        self.found.setdefault(real, []).append((is_link, path))
+        seen = self.found.get(real)
+        if seen is None and not is_link:
+            self.found[real] = path  # the usual case, kept small: one string per file
+            return
+        earlier = [] if seen is None else [(False, seen)] if isinstance(seen, str) else seen
+        self.found[real] = [*earlier, (is_link, path)]
 
     def inside(self, real: str) -> bool:
         return real in self.real_files or any(
@@ -215,6 +243,8 @@ class _Walker:
         return layers
 
     def _exclude_layers(self, root: str) -> list[_Layer]:
+        if self.excludes is None:
+            return []
         layers = [_Layer(self.excludes)]
         if root != self.cwd and _is_under(root, self.cwd):
             prefix = _posix(os.path.relpath(root, self.cwd)) + "/"
@@ -222,10 +252,11 @@ class _Walker:
                 layers.append(_Layer(self.excludes, prefix))
         return layers
 
-    @staticmethod
     def _skipped(
-        rel: str, is_dir: bool, excludes: list[_Layer], ignores: tuple[_Layer, ...]
+        self, rel: str, is_dir: bool, excludes: list[_Layer], ignores: tuple[_Layer, ...]
     ) -> bool:
+        if self.names.match(rel.rpartition("/")[2], is_dir):
+            return True
         path = rel + "/" if is_dir else rel
         if any(layer.spec.match_file(layer.relative(path)) for layer in excludes):
             return True
@@ -238,9 +269,7 @@ class _Walker:
     def walk(self, root: str) -> None:
         real_root = os.path.realpath(root)
         excludes = self._exclude_layers(root)
-        stack: list[tuple[str, str, tuple[_Layer, ...]]] = [
-            (root, "", tuple(self._ancestor_layers(root, real_root)))
-        ]
+        stack: list[tuple[str, str, tuple[_Layer, ...]]] = [(root, "", tuple(self._ancestor_layers(root, real_root)))]
 
         while stack:
             directory, rel_dir, ignores = stack.pop()
@@ -267,9 +296,7 @@ class _Walker:
                     if entry.is_symlink():
                         self._link(entry, rel, excludes, ignores)
                     elif entry.is_dir(follow_symlinks=False):
-                        if name not in _ALWAYS_SKIPPED and not self._skipped(
-                            rel, True, excludes, ignores
-                        ):
+                        if name not in _ALWAYS_SKIPPED and not self._skipped(rel, True, excludes, ignores):
                             stack.append((entry.path, rel, ignores))
                     elif not _wanted(name, rel):
                         if is_temp_name(name):
@@ -277,19 +304,14 @@ class _Walker:
                     elif self._skipped(rel, False, excludes, ignores):
                         continue
                     elif entry.is_file(follow_symlinks=False):
-                        self.take(entry.path, os.path.join(real_root, rel), is_link=False)
+                        real = entry.path if real_root == root else os.path.join(real_root, rel)
+                        self.take(entry.path, real, is_link=False)
                     else:
                         self.problem(entry.path, MSG_NOT_REGULAR)
                 except OSError as exc:
                     self.problem(entry.path, f"cannot read: {exc.strerror or exc}")
 
-    def _link(
-        self,
-        entry: os.DirEntry[str],
-        rel: str,
-        excludes: list[_Layer],
-        ignores: tuple[_Layer, ...],
-    ) -> None:
+    def _link(self, entry: os.DirEntry[str], rel: str, excludes: list[_Layer], ignores: tuple[_Layer, ...]) -> None:
         try:
             is_dir = stat.S_ISDIR(os.stat(entry.path).st_mode)
         except OSError:
@@ -301,9 +323,7 @@ class _Walker:
             return
         if not is_dir and not _wanted(entry.name, rel):
             return
-        if (is_dir and entry.name in _ALWAYS_SKIPPED) or self._skipped(
-            rel, is_dir, excludes, ignores
-        ):
+        if (is_dir and entry.name in _ALWAYS_SKIPPED) or self._skipped(rel, is_dir, excludes, ignores):
             return
         if not self.inside(os.path.realpath(entry.path)):
             self.problem(entry.path, MSG_OUTSIDE)
@@ -326,12 +346,10 @@ class _Walker:
 
     def result(self) -> Discovery:
         # Each real file once, at a path that is not itself a symlink when there is one.
-        chosen = sorted((min(paths)[1] for paths in self.found.values()), key=_tree_order)
-        return Discovery(
-            files=[Path(path) for path in chosen],
-            problems=sorted(self.problems),
-            stale_temps=sorted(Path(temp) for temp in self.temps),
-        )
+        chosen = [p if isinstance(p, str) else min(p)[1] for p in self.found.values()]
+        self.found = {}
+        chosen.sort(key=lambda p: p.replace(os.sep, "\0"))  # the order of sorted `Path`s
+        return Discovery(paths=chosen, problems=sorted(self.problems), stale_temps=sorted(Path(t) for t in self.temps))
 
 
 def discover(
@@ -361,10 +379,11 @@ def discover(
 
     dirs = [root for root in roots if os.path.isdir(root)]
     files = [root for root in roots if root not in dirs]
-    patterns = [*(exclude or DEFAULT_EXCLUDES), *extend_exclude]
+    names = _Names([*(exclude or DEFAULT_EXCLUDES), *extend_exclude])
     walker = _Walker(
         cwd=base,
-        excludes=GitIgnoreSpec.from_lines(patterns),
+        excludes=_gitignore_spec(names.rest) if names.rest else None,
+        names=names,
         use_gitignore=use_gitignore,
         real_dirs=sorted({os.path.realpath(root) for root in dirs}),
         real_files={os.path.realpath(root) for root in files if os.path.exists(root)},

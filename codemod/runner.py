@@ -1,19 +1,18 @@
-"""The runner: owns files and parallelism, and turns every failure into a per-file result.
+"""The runner: one file at a time, every failure turned into a per-file result.
 
-One read per file; a file whose bytes hold no trigger derived from the rules costs nothing
-more. Work is spread over processes in chunks; results come back as values, sorted by path so
-the output is the same whatever `--jobs` is. A run has two phases: Python modules and notebooks
-first, then the environment templates and deployment files (codemod.deploy), checked only when
-some module of the first phase reads the provider's key variable once migrated.
+A file whose bytes hold no trigger derived from the rules costs one read. A run has two
+phases: Python modules and notebooks first, then the environment templates and deployment files
+(codemod.deploy), checked only when some module of the first phase reads the provider's key
+variable once migrated. Many files, the pool and the phases: `codemod.pool`.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
-import os
+import gc
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +23,7 @@ from codemod.deploy.kinds import is_deployment_file
 from codemod.prefilter import Prefilter
 from codemod.rewrite import DEFAULT_LINE_LENGTH
 from codemod.rules import Rules
+from codemod.settings import format_size
 from codemod.types import FileResult, Finding
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class Options:
     include_generated: bool = False
     project: ProjectView | None = None  # the second look: decisions from the whole project
     split_clients: bool = False  # `unserved-clients = "split"`
+    max_file_size: int | None = None  # bigger candidate modules are skipped (settings' default)
     # Phase 2 (deployment files): does the migrated project read the provider's variables?
     project_reads_lumyx: bool = False
 
@@ -63,7 +64,7 @@ class Options:
         return trigger(self.rules)
 
 
-def process_file(path: Path, display: str, opts: Options) -> FileResult:
+def process_file(path: str | Path, display: str, opts: Options) -> FileResult:
     """Everything about one file, never raising: errors come back inside the result."""
     try:
         return _process(path, display, opts)
@@ -72,19 +73,21 @@ def process_file(path: Path, display: str, opts: Options) -> FileResult:
         return FileResult(display, error=message, internal_error=True)
 
 
-def _process(path: Path, display: str, opts: Options) -> FileResult:
+def _process(path: str | Path, display: str, opts: Options) -> FileResult:
     try:
-        data = path.read_bytes()
+        data = _read(path)
     except OSError as exc:
         return _error(display, "LMX901", f"cannot read file: {exc.strerror or exc}")
     if is_deployment_file(display):
         return _process_deployment(display, data, opts)
     if not opts.prefilter.matches(data):
-        return FileResult(display, reads_provider_env=opts.rules.provider.api_key_env.encode() in data)
+        return _clean(display, data, opts)
     if b"\0" in data:
         return _error(display, "LMX901", "file contains NUL bytes (binary content?); not Python source")
     if not opts.include_generated and any(m in data[:2048] for m in GENERATED_MARKERS):
         return FileResult(display, skipped="generated file")
+    if opts.max_file_size is not None and len(data) > opts.max_file_size:
+        return FileResult(display, skipped=f"larger than {format_size(opts.max_file_size)} (max-file-size)")
     if display.endswith(NOTEBOOK_SUFFIX):
         return _process_notebook(display, data, opts)
     try:
@@ -101,6 +104,30 @@ def _process(path: Path, display: str, opts: Options) -> FileResult:
     return _rewrite(result, text, data, findings, opts)
 
 
+def prefiltered(path: str | Path, display: str, opts: Options) -> FileResult | int:
+    """The result of a file its trigger settles (unreadable, or no trigger), else its size: the
+    parent of a pool reads every file once and hands the workers only the rest. A deployment
+    file has its own trigger, not the Python prefilter's."""
+    try:
+        data = _read(path)
+    except OSError as exc:
+        return _error(display, "LMX901", f"cannot read file: {exc.strerror or exc}")
+    if is_deployment_file(display):
+        return len(data) if opts.deploy_trigger.search(data) is not None else FileResult(display)
+    return len(data) if opts.prefilter.matches(data) else _clean(display, data, opts)
+
+
+def _clean(display: str, data: bytes, opts: Options) -> FileResult:
+    """A module without a trigger: nothing to say, but phase 2 still needs to know whether it
+    reads the provider's key variable (checked even for files the prefilter skips)."""
+    return FileResult(display, reads_provider_env=opts.rules.provider.api_key_env.encode() in data)
+
+
+def _read(path: str | Path) -> bytes:  # without making a `Path` of every file
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def _reads_provider_env(text: str, findings: Sequence[Finding], opts: Options) -> bool:
     """Does the module read the provider's key variable once migrated? Judged on every finding,
     whatever --select shows: the full migration is what the deployment files must serve."""
@@ -115,19 +142,23 @@ def _analysed(display: str, text: str, opts: Options) -> tuple[list[Finding], bo
     cannot be read."""
     from codemod.analysis import analyse_module, parse
 
+    gc.disable()  # a syntax tree holds no cycles: collecting while it is built and read only costs
     try:
-        tree = parse(text, display)
-    except SyntaxError as exc:
-        return _syntax_error(display, exc)
-    except (RecursionError, MemoryError) as exc:  # the parser's C stack: MemoryError has no text
-        return _error(display, "LMX900", f"cannot parse: too deeply nested for the parser ({type(exc).__name__})")
-    except ValueError as exc:
-        return _error(display, "LMX900", f"cannot parse: {_first_line(exc)}")
-    facts = opts.project.facts(display) if opts.project is not None else None
-    try:
-        findings, summary = analyse_module(text, opts.rules, tree=tree, path=display, project=facts)
-    except RecursionError:
-        return _error(display, "LMX900", "cannot analyse: too deeply nested")
+        try:
+            tree = parse(text, display)
+        except SyntaxError as exc:
+            return _syntax_error(display, exc)
+        except (RecursionError, MemoryError) as exc:  # the parser's C stack: MemoryError has no text
+            return _error(display, "LMX900", f"cannot parse: too deeply nested for the parser ({type(exc).__name__})")
+        except ValueError as exc:
+            return _error(display, "LMX900", f"cannot parse: {_first_line(exc)}")
+        facts = opts.project.facts(display) if opts.project is not None else None
+        try:
+            findings, summary = analyse_module(text, opts.rules, tree=tree, path=display, project=facts)
+        except RecursionError:
+            return _error(display, "LMX900", "cannot analyse: too deeply nested")
+    finally:
+        gc.enable()
     del tree
     reads = _reads_provider_env(text, findings, opts)
     return [f for f in findings if codes.select(f.code, opts.select, opts.ignore)], reads, summary
@@ -168,12 +199,25 @@ def _process_notebook(display: str, data: bytes, opts: Options) -> FileResult:
     if isinstance(analysed, FileResult):
         return _in_cells(book, analysed)
     findings, reads, summary = analysed
+    summary = _summary_in_cells(book, summary)
     result = _in_cells(
         book, FileResult(display, tuple(findings), encoding="utf-8", reads_provider_env=reads, summary=summary)
     )
     if not opts.fix or not any(f.fix for f in findings):
         return result
     return _rewrite(result, book.module, data, findings, opts, rebuild=book)
+
+
+def _summary_in_cells(book: notebook.Notebook, summary: object) -> object:
+    """The summary with each call's line counted in its cell, for the project's messages."""
+    uses = getattr(summary, "uses", None)
+    if not uses:
+        return summary
+    placed = []
+    for use in uses:
+        cell, line = book.position(use.line) or (None, use.line)
+        placed.append(dataclasses.replace(use, line=line, cell=cell))
+    return dataclasses.replace(summary, uses=tuple(placed))  # type: ignore[type-var]
 
 
 def _in_cells(book: notebook.Notebook, result: FileResult) -> FileResult:
@@ -310,102 +354,3 @@ def _syntax_error(display: str, exc: SyntaxError) -> FileResult:
             "syntax, run lumyx-migrate under the project's own Python"
         )
     return _error(display, "LMX900", message, line=exc.lineno or 1, col=max(exc.offset or 1, 1))
-
-
-# --- many files -------------------------------------------------------------------------------
-
-_WORKER_OPTS: Options | None = None
-
-
-def _init_worker(opts: Options) -> None:
-    global _WORKER_OPTS
-    _WORKER_OPTS = opts
-
-
-def _chunk_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
-    assert _WORKER_OPTS is not None
-    return [process_file(Path(p), d, _WORKER_OPTS) for p, d in chunk]
-
-
-def run(
-    files: Sequence[tuple[Path, str]],
-    opts: Options,
-    *,
-    jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> list[FileResult]:
-    """Process `files` ((path, display path) pairs); results sorted by display path.
-
-    Python modules and notebooks first; then the deployment files, told whether any module
-    reads the provider's key variable once migrated (`Options.project_reads_lumyx`)."""
-    code = [pair for pair in files if not is_deployment_file(pair[1])]
-    deployment = [pair for pair in files if is_deployment_file(pair[1])]
-    results = _second_look(list(iter_results(code, opts, jobs=jobs, progress=progress)), code, opts, jobs)
-    if deployment:
-        reads = opts.project_reads_lumyx or any(r.reads_provider_env for r in results)
-        phase2 = dataclasses.replace(opts, project_reads_lumyx=reads)
-        results += iter_results(deployment, phase2, jobs=jobs, progress=progress)
-    results.sort(key=lambda r: r.path)
-    return results
-
-
-def _second_look(
-    results: list[FileResult], code: Sequence[tuple[Path, str]], opts: Options, jobs: int | None
-) -> list[FileResult]:
-    """Decide every client from the whole project, then process again the files whose result
-    that changes (a client kept or split, calls on clients built in other modules)."""
-    from codemod.analysis.project import ProjectView
-    from codemod.analysis.summary import Summary
-
-    summaries = [r.summary for r in results if isinstance(r.summary, Summary)]
-    if opts.project is not None or not any(s.ctors for s in summaries):
-        return results
-    view = ProjectView(summaries, opts.rules, split=opts.split_clients)
-    again = [(path, display) for path, display in code if view.needs_second_look(display)]
-    if not again:
-        return results
-    redone = {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
-    return [redone.get(r.path, r) for r in results]
-
-
-def iter_results(
-    files: Sequence[tuple[Path, str]],
-    opts: Options,
-    *,
-    jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[FileResult]:
-    """Results as they finish (unordered when parallel). `progress(n)` after each n files."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < 2:
-        for path, display in files:
-            yield process_file(path, display, opts)
-            if progress:
-                progress(1)
-        return
-    # Imported here: process pools cost a run with --jobs 1 (and every worker) nothing.
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    size = max(1, min(64, len(files) // (jobs * 8) or 1))
-    chunks = [[(str(p), d) for p, d in files[i : i + size]] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(opts,)) as pool:
-        futures = {pool.submit(_chunk_worker, chunk): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            try:
-                batch = future.result()
-            except BrokenProcessPool:
-                # A worker died (a crash in native code, the OOM killer): every file it had not
-                # finished is an internal error, reported as such; the run still ends normally.
-                batch = [_worker_died(display) for _, display in futures[future]]
-            yield from batch
-            if progress:
-                progress(len(batch))
-
-
-def _worker_died(display: str) -> FileResult:
-    message = (
-        "internal error: the worker process handling this file (or one next to it) died; "
-        "run with --jobs 1 to find which file"
-    )
-    return FileResult(display, error=message, internal_error=True)

@@ -20,10 +20,11 @@ from typing import ParamSpec
 
 from codemod import __version__, codes, publish
 from codemod.discover import PathError, discover, display_path
+from codemod.pool import scan
 from codemod.report import console
 from codemod.report.common import plural
 from codemod.rules import RulesError
-from codemod.runner import Options, run
+from codemod.runner import Options
 from codemod.settings import ConfigError, Flags, Run, project_rules, resolve_run
 from codemod.types import FileResult
 
@@ -36,10 +37,12 @@ INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, t
 
 @dataclass
 class Outcome:
-    results: list[FileResult]
+    results: list[FileResult]  # the files with something to say; clean ones are only counted
     problems: list[tuple[str, str]] = field(default_factory=list)
     stale_temps: list[Path] = field(default_factory=list)
     absolute: dict[str, Path] = field(default_factory=dict)  # display path -> path to write
+    clean: int = 0
+    clean_paths: list[str] | None = None  # kept only for a report that lists every file
 
     @property
     def changed(self) -> list[FileResult]:
@@ -108,7 +111,7 @@ def check(
     flags: Flags, *, fmt: str, output: Path | None, statistics: bool, exit_zero: bool = False
 ) -> int:
     """Report every finding in `fmt`; 1 when there is any (unless `exit_zero`)."""
-    started = _start(flags, fix=False, name_errors=False)
+    started = _start(flags, fix=False, name_errors=False, keep_clean=fmt == "junit")  # JUnit lists every file
     if isinstance(started, int):
         return started
     run_, outcome = started
@@ -184,14 +187,14 @@ def doctor(*, chat: bool, timeout: float, model: str | None, rules_path: Path | 
 # -- the steps --------------------------------------------------------------------------------
 
 
-def _start(flags: Flags, *, fix: bool, name_errors: bool = True) -> tuple[Run, Outcome] | int:
+def _start(flags: Flags, *, fix: bool, name_errors: bool = True, keep_clean: bool = False) -> tuple[Run, Outcome] | int:
     """The resolved run and its outcome; an exit code instead when settings or paths are wrong."""
     try:
         run_ = resolve_run(flags)
     except (ConfigError, RulesError) as exc:
         return error(str(exc))
     try:
-        outcome = execute(run_, fix=fix, name_errors=name_errors)
+        outcome = execute(run_, fix=fix, name_errors=name_errors, keep_clean=keep_clean)
     except PathError as exc:
         return error(str(exc))
     for warning in publish.unknown_suppressions(outcome.results, outcome.absolute):
@@ -199,7 +202,7 @@ def _start(flags: Flags, *, fix: bool, name_errors: bool = True) -> tuple[Run, O
     return run_, outcome
 
 
-def execute(run_: Run, *, fix: bool, name_errors: bool = True) -> Outcome:
+def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool = False) -> Outcome:
     """Discover and process the files, naming on stderr those that could not be; raises
     `PathError` when a given path does not exist. Without `name_errors` (check), an error its
     report lists as a finding (LMX900/LMX901) is not named again."""
@@ -209,7 +212,6 @@ def execute(run_: Run, *, fix: bool, name_errors: bool = True) -> Outcome:
         extend_exclude=run_.extend_exclude,
         use_gitignore=run_.gitignore,
     )
-    pairs = [(path, _display(path)) for path in found.files]
     opts = Options(
         rules=run_.rules,
         fix=fix,
@@ -218,10 +220,15 @@ def execute(run_: Run, *, fix: bool, name_errors: bool = True) -> Outcome:
         line_length=run_.line_length,
         include_generated=run_.include_generated,
         split_clients=run_.unserved_clients == "split",
+        max_file_size=run_.max_file_size,
     )
-    with console.progress_bar(len(pairs), console.show_progress(run_.quiet), "Scanning") as advance:
-        results = run(pairs, opts, jobs=run_.jobs, progress=advance)
-    outcome = Outcome(results, list(found.problems), list(found.stale_temps), {d: p for p, d in pairs})
+    pairs = ((path, _display(path)) for path in found.paths)
+    with console.progress_bar(len(found.paths), console.show_progress(run_.quiet), "Scanning") as advance:
+        done = scan(pairs, opts, jobs=run_.jobs, progress=advance, keep_clean=keep_clean)
+    results = done.results
+    wanted = {r.path for r in results}
+    absolute = {d: Path(p) for p, d in ((p, _display(p)) for p in found.paths) if d in wanted}
+    outcome = Outcome(results, list(found.problems), list(found.stale_temps), absolute, done.clean, done.clean_paths)
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
     for result in results:
@@ -237,7 +244,7 @@ def _listed(result: FileResult) -> bool:
     return any(f.message == result.error for f in result.findings)
 
 
-def _display(path: Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
+def _display(path: str | Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
     """`discover.display_path`, with a fast path for the usual case of files under the cwd."""
     if not _cwd:
         _cwd.append(os.path.join(os.path.abspath(os.getcwd()), ""))
@@ -355,11 +362,13 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
         color=output is None and console.use_color(run_.color, sys.stdout),
         sources=publish.read_sources(outcome.results, outcome.absolute) if fmt == "full" else {},
     )
-    problem = publish.emit(render(fmt, outcome.results, ctx), output)
+    clean = [FileResult(path) for path in outcome.clean_paths or ()]  # kept for JUnit only
+    listed = sorted([*outcome.results, *clean], key=lambda r: r.path) if clean else outcome.results
+    problem = publish.emit(render(fmt, listed, ctx), output)
     if problem is not None:
         return error(problem)
     if fmt in ("text", "full") and not run_.quiet:
-        console.write(summary(outcome.results, problems=len(outcome.problems)), sys.stderr)
+        console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean), sys.stderr)
     if outcome.internal_errors:
         return EXIT_ERROR
     if outcome.problems or any(r.findings for r in outcome.results):

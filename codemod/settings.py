@@ -9,6 +9,7 @@ session to report.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ SECTION = "lumyx-migrate"
 # A client some of whose calls the provider does not serve: left on OpenAI, or split in two.
 UnservedClients = Literal["keep", "split"]
 _LISTS = ("exclude", "extend-exclude", "select", "ignore")
+# Parsing costs ~70 bytes of memory per byte of source: 2 MB keeps a process near 200 MB.
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+_SIZE = re.compile(r"\s*(\d+)\s*(B|KB|MB|GB)?\s*", re.IGNORECASE)
+_UNITS = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}
 
 
 class ConfigError(Exception):
@@ -46,6 +51,7 @@ class Settings:
     line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
     unserved_clients: UnservedClients = "keep"
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE  # None: no limit
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -82,6 +88,25 @@ def _mentions_section(path: Path) -> bool:
     return isinstance(tool, dict) and SECTION in tool
 
 
+def parse_size(value: object) -> int | None:
+    """A size in bytes from `4MB`, `512 KB`, `100000` or an integer; 0 means no limit (None).
+    Raises ValueError naming what is accepted."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value or None
+    found = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"must be a size such as 4MB, 512KB or a number of bytes (0: no limit), not {value!r}")
+    return int(found.group(1)) * _UNITS[(found.group(2) or "B").upper()] or None
+
+
+def format_size(size: int) -> str:
+    """`4 MB`, `512 KB` or `100 bytes`, as the max-file-size setting is written."""
+    for unit, shift in (("MB", 20), ("KB", 10)):
+        if size >= 1 << shift and not size % (1 << shift):
+            return f"{size >> shift} {unit}"
+    return f"{size} bytes"
+
+
 def load_settings(start: Path) -> Settings:
     path = find_pyproject(start)
     if path is None:
@@ -94,7 +119,7 @@ def load_settings(start: Path) -> Settings:
     section: Any = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: tool.{SECTION}: must be a table")
-    known = {"rules", "line-length", "include-generated", "unserved-clients", *_LISTS}
+    known = {"rules", "line-length", "include-generated", "unserved-clients", "max-file-size", *_LISTS}
     for key in section:
         if key not in known:
             raise ConfigError(f"{path}: tool.{SECTION}.{key}: unknown key (known: {', '.join(sorted(known))})")
@@ -116,6 +141,10 @@ def load_settings(start: Path) -> Settings:
     if not isinstance(generated, bool):
         raise ConfigError(f"{path}: tool.{SECTION}.include-generated: must be true or false")
     line_length = _line_length(section, tool, path)
+    try:
+        max_size = parse_size(section.get("max-file-size", DEFAULT_MAX_FILE_SIZE))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: tool.{SECTION}.max-file-size: {exc}") from None
     exclude = section.get("exclude")
     return Settings(
         path=path,
@@ -127,6 +156,7 @@ def load_settings(start: Path) -> Settings:
         line_length=line_length,
         include_generated=generated,
         unserved_clients=_unserved(section, path),
+        max_file_size=max_size,
     )
 
 
@@ -171,6 +201,7 @@ class Flags:
     include_generated: bool | None = None
     unserved_clients: UnservedClients | None = None
     line_length: int | None = None
+    max_file_size: str | None = None
     color: ColorMode = "auto"
     quiet: bool = False
     verbose: bool = False
@@ -195,6 +226,7 @@ class Run:
     color: ColorMode
     quiet: bool
     verbose: bool
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE  # candidate files above it are skipped
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -215,6 +247,10 @@ def resolve_run(flags: Flags) -> Run:
                 f"unknown code or prefix {selector!r} in --select/--ignore (see `lumyx-migrate rules`)"
             )
     generated = flags.include_generated
+    try:
+        max_size = settings.max_file_size if flags.max_file_size is None else parse_size(flags.max_file_size)
+    except ValueError as exc:
+        raise ConfigError(f"--max-file-size: {exc}") from None
     return Run(
         paths=paths,
         rules=load_rules(flags.rules_path or settings.rules),
@@ -231,6 +267,7 @@ def resolve_run(flags: Flags) -> Run:
         color=flags.color,
         quiet=flags.quiet,
         verbose=flags.verbose,
+        max_file_size=max_size,
     )
 
 

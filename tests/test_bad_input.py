@@ -238,14 +238,16 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     (tmp_path / "app.py").write_text(CLIENT)
     locked = tmp_path / "locked.py"
     locked.write_text(CLIENT)
-    real = Path.read_bytes
+    from codemod import runner
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    real = runner._read
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read(path: str | Path) -> bytes:
+        if os.path.basename(path) == "locked.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(runner, "_read", read)
     code, _, err = invoke(["apply", "--yes", "--jobs", "1", "."], tmp_path)
     assert naming(err, "locked.py")[:1] == ["locked.py: cannot read file: Permission denied"]
     assert code == 1
@@ -305,12 +307,23 @@ def test_five_megabyte_generated_file_is_skipped(tmp_path: Path) -> None:
     assert (tmp_path / "app.py").read_text() == MIGRATED
 
 
-def test_five_megabyte_file_without_marker_is_processed(tmp_path: Path) -> None:
-    """`make bench` times the same kind of file (`diff one 5 MB module`); no test asserts a
-    duration."""
+def test_five_megabyte_file_is_skipped_by_default_and_left_as_it_is(tmp_path: Path) -> None:
     text = big_table("")
     (tmp_path / "big.py").write_text(text)
-    code, out, err = invoke(["apply", "--yes", "-q", "--jobs", "1", "."], tmp_path)
+    (tmp_path / "app.py").write_text(CLIENT)
+    code, _, err = invoke(["apply", "--yes", "-v", "--jobs", "1", "."], tmp_path)
+    assert naming(err, "big.py") == ["big.py: skipped: larger than 2 MB (max-file-size)"]
+    assert code == 0
+    assert (tmp_path / "big.py").read_text() == text
+    assert (tmp_path / "app.py").read_text() == MIGRATED
+
+
+def test_five_megabyte_file_without_marker_is_processed(tmp_path: Path) -> None:
+    """With no size limit (`--max-file-size 0`). `make bench` times the same kind of file
+    (`diff one 5 MB module`); no test asserts a duration."""
+    text = big_table("")
+    (tmp_path / "big.py").write_text(text)
+    code, out, err = invoke(["apply", "--yes", "-q", "--jobs", "1", "--max-file-size", "0", "."], tmp_path)
     assert code == 0, err
     assert (tmp_path / "big.py").read_text() == MIGRATED + text[len(CLIENT) :]
     assert out.startswith("--- a/big.py\n+++ b/big.py\n@@ -1,6 +1,13 @@\n")

@@ -19,7 +19,7 @@ from openai import OpenAI
 
 client = OpenAI(api_key="{KEY}")
 client.chat.completions.create(model="gpt-4", messages=[], tools=[], n=2)
-client.embeddings.create(input="x")
+client.chat.completions.create(messages=[{{"role": "developer", "content": "x"}}])
 """
 CLEAN = "print('no OpenAI here')\n"
 
@@ -99,7 +99,7 @@ def test_gitlab_code_quality(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("LMX201", "major", "sub/app.py", 4),
         ("LMX302", "major", "sub/app.py", 4),
         ("LMX302", "major", "sub/app.py", 4),
-        ("LMX301", "major", "sub/app.py", 5),
+        ("LMX303", "major", "sub/app.py", 5),
     ]
     assert len({i["fingerprint"] for i in issues}) == 6  # the two LMX302 are told apart
     assert KEY not in out
@@ -131,7 +131,7 @@ def test_statistics_as_json(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None
         {"code": "LMX302", "name": "unserved-chat-parameter", "count": 2, "fixable": 0},
         {"code": "LMX101", "name": "client-not-migrated", "count": 1, "fixable": 1},
         {"code": "LMX201", "name": "openai-model-name", "count": 1, "fixable": 1},
-        {"code": "LMX301", "name": "unserved-endpoint", "count": 1, "fixable": 0},
+        {"code": "LMX303", "name": "unserved-message-role", "count": 1, "fixable": 0},
         {"code": "LMX501", "name": "hardcoded-api-key", "count": 1, "fixable": 0},
     ]
 
@@ -164,7 +164,7 @@ def test_output_format_is_an_alias_and_reads_the_environment(repo: Path, monkeyp
 
 
 def test_full_shows_the_source_with_the_key_masked(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, out, _ = cli(["check", "--format", "full", "--select", "LMX501,LMX301", "."], repo / "sub", monkeypatch)
+    _, out, _ = cli(["check", "--format", "full", "--select", "LMX501,LMX303", "."], repo / "sub", monkeypatch)
     assert out == (
         "app.py:3:25: LMX501 hardcoded API key sk-p…t0Uv in source; rotate it and read it from LUMYX_API_KEY\n"
         "  |\n"
@@ -173,16 +173,16 @@ def test_full_shows_the_source_with_the_key_masked(repo: Path, monkeypatch: pyte
         "  |\n"
         "  = docs: https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx501\n"
         "\n"
-        "app.py:5:1: LMX301 `embeddings` is coming soon on Lumyx AI; this call will fail until then\n"
+        "app.py:5:51: LMX303 message role 'developer' is not served (roles: system, user, assistant)\n"
         "  |\n"
-        '5 | client.embeddings.create(input="x")\n'
-        "  | ^^^^^^^^^^^^^^^^^^^^^^^^ LMX301\n"
+        '5 | client.chat.completions.create(messages=[{"role": "developer", "content": "x"}])\n'
+        "  |                                                   ^^^^^^^^^^^ LMX303\n"
         "  |\n"
-        "  = docs: https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx301\n"
+        "  = docs: https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx303\n"
     )
 
 
-BOLD_PATH = "\x1b[1mapp.py\x1b[0m:5:1: \x1b[1m\x1b[31mLMX301\x1b[0m"
+BOLD_PATH = "\x1b[1mapp.py\x1b[0m:5:51: \x1b[1m\x1b[31mLMX303\x1b[0m"
 
 
 @pytest.mark.parametrize(
@@ -198,9 +198,9 @@ BOLD_PATH = "\x1b[1mapp.py\x1b[0m:5:1: \x1b[1m\x1b[31mLMX301\x1b[0m"
 def test_findings_are_coloured_when_asked(
     repo: Path, monkeypatch: pytest.MonkeyPatch, flag: list[str], env: dict[str, str], coloured: bool
 ) -> None:
-    _, out, _ = cli(["check", "--select", "LMX301", *flag, "."], repo / "sub", monkeypatch, env=env)
-    plain = "app.py:5:1: LMX301 `embeddings` is coming soon on Lumyx AI; this call will fail until then\n"
-    assert out == (BOLD_PATH + plain[len("app.py:5:1: LMX301") :] if coloured else plain)
+    _, out, _ = cli(["check", "--select", "LMX303", *flag, "."], repo / "sub", monkeypatch, env=env)
+    plain = "app.py:5:51: LMX303 message role 'developer' is not served (roles: system, user, assistant)\n"
+    assert out == (BOLD_PATH + plain[len("app.py:5:51: LMX303") :] if coloured else plain)
 
 
 def test_a_parse_error_is_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,13 +223,14 @@ def test_apply_lists_what_is_left_at_its_place_in_the_written_file(
     assert code == 1
     assert err.splitlines()[:4] == [
         "app.py:5:1: LMX501 hardcoded API key sk-p…t0Uv in source; rotate it and read it from LUMYX_API_KEY",
-        "app.py:9:63: LMX302 chat parameter `tools` is not served by Lumyx AI",
-        "app.py:9:73: LMX302 chat parameter `n` is not served by Lumyx AI",
-        "app.py:10:1: LMX301 `embeddings` is coming soon on Lumyx AI; this call will fail until then",
+        "app.py:11:63: LMX302 chat parameter `tools` is not served by Lumyx AI",
+        "app.py:11:73: LMX302 chat parameter `n` is not served by Lumyx AI",
+        "app.py:12:51: LMX303 message role 'developer' is not served (roles: system, user, assistant)",
     ]
-    assert written[8][62:67] == "tools" and written[8][72] == "n"  # 1-based 9:63 and 9:73
-    assert written[9].startswith("client.embeddings")
+    assert written[10][62:67] == "tools" and written[10][72] == "n"  # 1-based 11:63 and 11:73
+    assert written[11][50:61] == '"developer"'  # 1-based 12:51
     assert written[4] == "client = OpenAI("  # the replaced key's line
+    assert written[7:9] == ['    organization="",', '    project="",']  # no OpenAI header reaches Lumyx
 
 
 def test_diff_keeps_positions_of_the_file_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,14 +251,14 @@ REPORT = """\
 
 ## Needs a person (4)
 
-### `LMX301` unserved-endpoint (1) ([docs](https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx301))
-
-- `sub/app.py:5:1` `embeddings` is coming soon on Lumyx AI; this call will fail until then
-
 ### `LMX302` unserved-chat-parameter (2) ([docs](https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx302))
 
 - `sub/app.py:4:60` chat parameter `tools` is not served by Lumyx AI
 - `sub/app.py:4:70` chat parameter `n` is not served by Lumyx AI
+
+### `LMX303` unserved-message-role (1) ([docs](https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx303))
+
+- `sub/app.py:5:51` message role 'developer' is not served (roles: system, user, assistant)
 
 ### `LMX501` hardcoded-api-key (1) ([docs](https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx501))
 

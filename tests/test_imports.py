@@ -17,7 +17,8 @@ try:
     main(sys.argv[1:], standalone_mode=True)
 except SystemExit:
     pass
-heavy = sorted({m.split(".")[0] for m in sys.modules} & {"libcst", "rich", "pathspec", "click"})
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"libcst", "rich", "pathspec", "click", "concurrent"})
+heavy += ["<walked>"] if "codemod.discover" in sys.modules else []
 sys.__stderr__.write("\\nMODULES=" + json.dumps(heavy) + "\\n")
 """
 
@@ -55,7 +56,25 @@ def test_libcst_only_when_a_file_has_a_fix(tmp_path: Path, files: dict[str, str]
         (tmp_path / name).write_text(text)
     modules = loaded(tmp_path, *args)
     assert ("libcst" in modules) is libcst
-    assert "pathspec" in modules, "the driver must have run the walk (a test that cannot fail is a defect)"
+    assert "<walked>" in modules, "the driver must have run the walk (a test that cannot fail is a defect)"
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "expected"),
+    [
+        pytest.param({"a.py": PLAIN}, ["check", "."], [], id="default excludes only: no pathspec, no pool"),
+        pytest.param({"a.py": CLIENT, "b.py": CLIENT}, ["check", "--jobs", "2", "."], [], id="two small candidates: no pool"),
+        pytest.param({"a.py": PLAIN}, ["check", "--exclude", "src/*.py", "."], ["pathspec"], id="a path pattern: pathspec"),
+        pytest.param({"a.py": PLAIN, ".gitignore": "*.log\n"}, ["check", "."], ["pathspec"], id="a .gitignore: pathspec"),
+        pytest.param({"a.py": PLAIN}, ["check", "--exclude", "generated", "."], [], id="a name pattern: no pathspec"),
+    ],
+)
+def test_pathspec_and_the_pool_only_when_needed(tmp_path: Path, files: dict[str, str], args: list[str], expected: list[str]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    modules = loaded(tmp_path, *args)
+    assert "<walked>" in modules
+    assert [m for m in modules if m in ("pathspec", "concurrent")] == expected
 
 
 def test_rich_is_not_loaded_on_a_pipe(tmp_path: Path) -> None:

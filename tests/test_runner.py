@@ -14,8 +14,9 @@ from support import CLIENT, MIGRATED, default_rules
 import codemod.analysis
 import codemod.rewrite
 from codemod import runner
+from codemod.pool import run
 from codemod.rules import load_rules
-from codemod.runner import Options, process_file, run
+from codemod.runner import Options, process_file
 from codemod.types import FileResult
 from codemod.writer import digest
 

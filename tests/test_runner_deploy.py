@@ -12,7 +12,8 @@ import pytest
 from support import CLIENT, MIGRATED, default_rules
 
 from codemod.deploy.kinds import is_deployment_file
-from codemod.runner import Options, process_file, run
+from codemod.pool import run, scan
+from codemod.runner import Options, process_file
 from codemod.types import FileResult
 
 TEMPLATE = "# copy to .env\nOPENAI_API_KEY=sk-your-key\nOPENAI_MODEL=gpt-4\nDEBUG=1\n"
@@ -230,6 +231,42 @@ def test_reads_provider_env_is_set_per_module(tmp_path: Path) -> None:
     files = project(tmp_path, {"a.py": CLIENT, "b.py": "import requests\n", "c.py": MIGRATED})
     results = run(files, opts())
     assert {r.path: r.reads_provider_env for r in results} == {"a.py": True, "b.py": False, "c.py": True}
+
+
+# A module of ~300 KB with a client: two of them are enough work for scan's pool.
+BIG_CLIENT = CLIENT + 'DATA = "' + "x" * 300_000 + '"\n'
+
+
+@pytest.mark.parametrize(
+    ("code", "expected", "clean"),
+    [
+        pytest.param({"conf.py": 'import os\nKEY = os.environ["LUMYX_API_KEY"]\n'}, ["LMX601*"], ["conf.py"],
+                     id="a module the prefilter skips is only counted, but still names the variable"),
+        pytest.param({"app.py": CLIENT}, ["LMX601*"], [],
+                     id="a template the Python prefilter would skip is read by its own trigger"),
+        pytest.param({"a.py": BIG_CLIENT, "b.py": BIG_CLIENT}, ["LMX601*"], [],
+                     id="modules analysed by the pool tell the second phase"),
+        pytest.param({"app.py": "import requests\n"}, [], ["app.py", ".env.example"],
+                     id="code that never uses OpenAI: the template is clean, only counted"),
+    ],
+)
+@pytest.mark.parametrize("jobs", [pytest.param(1, id="jobs 1"), pytest.param(2, id="jobs 2")])
+def test_scan_keeps_the_two_phases_and_counts_clean_files(
+    tmp_path: Path, code: dict[str, str], expected: list[str], clean: list[str], jobs: int
+) -> None:
+    """Where issue 11's scan (clean files only counted) meets the deployment phase."""
+    files = project(tmp_path, {**code, ".env.example": "OPENAI_API_KEY=x\n"})
+    done = scan(((str(p), d) for p, d in files), opts(fix=True), jobs=jobs, keep_clean=True)
+    assert (done.clean, done.clean_paths) == (len(clean), sorted(clean))
+    assert sorted([r.path for r in done.results] + sorted(clean)) == sorted(d for _, d in files)
+    template = [r for r in done.results if r.path == ".env.example"]
+    assert [codes(r) for r in template] == ([expected] if expected else [])
+
+
+def test_scan_counts_a_template_without_openai_as_clean(tmp_path: Path) -> None:
+    files = project(tmp_path, {"app.py": CLIENT, ".env.example": "DEBUG=1\n"})
+    done = scan(((str(p), d) for p, d in files), opts(fix=True), jobs=2)
+    assert ([r.path for r in done.results], done.clean) == (["app.py"], 1)
 
 
 # --- what makes a deployment file worth reading ------------------------------------------------------

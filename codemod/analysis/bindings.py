@@ -64,6 +64,47 @@ FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
+# Fields that never hold a node worth visiting: the Load/Store/Del contexts and operator
+# singletons (about a third of all nodes, which no detector looks at) and plain names.
+_NOT_CHILDREN = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "asname", "module", "level", "kind", "conversion", "type_comment"}
+)
+# List fields that may hold something else than nodes: `None` (dict spreads, keyword-only
+# parameters without default) or plain names (`global`, class patterns).
+_MIXED_LISTS = frozenset({"keys", "kw_defaults", "names", "kwd_attrs"})
+_CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes` without contexts and operators, as a list."""
+    cls = type(node)
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        names = getattr(cls, "_fields", ())
+        fields = _CHILD_FIELDS[cls] = tuple((f, f in _MIXED_LISTS) for f in names if f not in _NOT_CHILDREN)
+    out: list[ast.AST] = []
+    for name, mixed in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            if mixed:
+                out.extend(v for v in value if isinstance(v, ast.AST))
+            else:
+                out += value
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """`ast.walk`'s nodes in its (breadth-first) order, without contexts and operators."""
+    todo = [node]
+    i = 0
+    while i < len(todo):
+        todo.extend(children(todo[i]))
+        i += 1
+    return todo
+
+
 def pos_of(node: ast.AST) -> Pos:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
@@ -144,7 +185,7 @@ class Collector:
             for case in node.cases:
                 self._body(case.body, scope, fallback=fallback)
         else:
-            for child in ast.iter_child_nodes(node):
+            for child in children(node):
                 if isinstance(child, ast.expr):
                     self._expr(child, scope)
                 elif isinstance(child, ast.stmt):
@@ -289,7 +330,7 @@ class Collector:
 
     def _expr(self, node: ast.expr, scope: Scope) -> None:
         """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Constant):
                 if isinstance(sub.value, str):
                     self.strings.append(sub)
@@ -303,14 +344,14 @@ class Collector:
                 self._shadow([sub.body], {p.arg for p in params})
             elif isinstance(sub, _COMPREHENSIONS):
                 gens = sub.generators
-                names = {n.id for g in gens for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+                names = {n.id for g in gens for n in walk(g.target) if isinstance(n, ast.Name)}
                 heads = [sub.key, sub.value] if isinstance(sub, ast.DictComp) else [sub.elt]
                 # The first iterable is evaluated outside: `[c for c in c]` reads the outer `c`.
                 self._shadow([*heads, *(i for g in gens for i in g.ifs), *(g.iter for g in gens[1:])], names)
 
     def _shadow(self, parts: list[ast.expr], names: set[str]) -> None:
         for part in parts:
-            for sub in ast.walk(part):
+            for sub in walk(part):
                 if isinstance(sub, ast.Name) and sub.id in names:
                     self.shadowed.add(id(sub))
 

@@ -18,7 +18,7 @@ class Decision:
     """One per client constructor, from every use of it in the project."""
 
     kind: DecisionKind
-    unserved: tuple[tuple[str, int, str], ...] = ()  # (path, line, endpoint) the provider does not serve
+    unserved: tuple[tuple[str, str], ...] = ()  # (where, endpoint) the provider does not serve
     split_spans: tuple[tuple[int, int], ...] = ()  # receivers a split re-points to the copy
 
 

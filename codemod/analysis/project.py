@@ -131,7 +131,7 @@ class ProjectView:
             if not unserved:
                 decisions[cid] = MIGRATE
                 continue
-            where = tuple(sorted({(s.path, u.line, u.path) for s, u in unserved}))
+            where = tuple(sorted({(_where(s, u), u.path) for s, u in unserved}))
             local = all(s is home and u.span is not None for s, u in unserved)
             served = len(unserved) < len(uses.get(cid, []))  # a copy that serves only what stays: kept
             if split and ctor.target is not None and local and served:
@@ -156,6 +156,12 @@ class ProjectView:
     def facts(self, path: str) -> FileFacts | None:
         summary = self.summaries.get(path)
         return FileFacts(self, summary) if summary is not None else None
+
+
+def _where(summary: Summary, use: Use) -> str:
+    """`path:line`, or ruff's `path:cell N:line` in a notebook."""
+    cell = f"cell {use.cell}:" if use.cell is not None else ""
+    return f"{summary.path}:{cell}{use.line}"
 
 
 class FileFacts:

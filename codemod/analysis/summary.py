@@ -50,6 +50,7 @@ class Use:
     line: int
     col: int
     span: tuple[int, int] | None = None
+    cell: int | None = None  # in a notebook, `line` counts in this cell
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, pos_of
+from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, children, pos_of
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.valuetypes import (
     ClassVal,
@@ -71,19 +71,21 @@ class Resolver:
         self._active: set[int] = set()
 
     def walk(self) -> Iterator[tuple[ast.AST, Scope]]:
-        """Every node of the module with the scope it is evaluated in (pre-order)."""
+        """Every node of the module with the scope it is evaluated in (pre-order); contexts
+        and operators left out (see `bindings.children`)."""
         stack: list[tuple[ast.AST, Scope]] = [(self.module.node, self.module)]
+        scope_of = self.scope_of
         while stack:
             node, scope = stack.pop()
             yield node, scope
-            inner = self.scope_of.get(id(node))
-            children = list(ast.iter_child_nodes(node))
-            for child in reversed(children):
-                child_scope = scope
-                if inner is not None and inner is not scope:
-                    # Decorators, defaults, bases and annotations run in the outer scope.
-                    child_scope = inner if _in_body(node, child) else scope
-                stack.append((child, child_scope))
+            kids = children(node)
+            inner = scope_of.get(id(node))
+            if inner is None or inner is scope:
+                stack.extend((child, scope) for child in reversed(kids))
+                continue
+            # Decorators, defaults, bases and annotations run in the outer scope.
+            body = _body_ids(node)
+            stack.extend((child, inner if body is None or id(child) in body else scope) for child in reversed(kids))
 
     def lookup(self, name: str, scope: Scope, pos: Pos) -> Binding | None:
         """The binding a use of `name` at `pos` in `scope` sees."""
@@ -343,15 +345,14 @@ class Resolver:
         return annotated if annotated is not None else UNKNOWN
 
 
-def _in_body(owner: ast.AST, child: ast.AST) -> bool:
-    """Is `child` part of the body of the def/class `owner` (as opposed to its header)?"""
-    if isinstance(owner, FUNCS):
-        return any(child is stmt for stmt in owner.body)
-    if isinstance(owner, ast.ClassDef):
-        return any(child is stmt for stmt in owner.body)
+def _body_ids(owner: ast.AST) -> set[int] | None:
+    """The ids of the nodes that make up the body of the def/class/lambda `owner` (the
+    part evaluated in its own scope); None when all of `owner` is."""
+    if isinstance(owner, (*FUNCS, ast.ClassDef)):
+        return {id(stmt) for stmt in owner.body}
     if isinstance(owner, ast.Lambda):
-        return child is owner.body
-    return True
+        return {id(owner.body)}
+    return None
 
 
 def _const_str(node: ast.expr | None) -> str | None:

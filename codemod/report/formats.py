@@ -20,18 +20,6 @@ from codemod.report.common import (
     severity,
     where,
 )
-from codemod.report.full import render_full
-from codemod.report.github import render_github
-from codemod.report.junit import render_junit
-from codemod.report.machine import (
-    render_gitlab,
-    render_json,
-    render_json_lines,
-    render_statistics_json,
-    statistics,
-)
-from codemod.report.markdown import migration_report, render_markdown
-from codemod.report.sarif import render_sarif
 from codemod.types import FileResult, Finding
 
 __all__ = ["FORMATS", "ReportContext", "render", "summary"]
@@ -62,6 +50,8 @@ def render_statistics(results: Sequence[FileResult]) -> str:
     Sorted by count (most first), then code. The marker shows when some of the code's findings
     are fixable.
     """
+    from codemod.report.machine import statistics
+
     rows = statistics(results)
     if not rows:
         return ""
@@ -81,27 +71,47 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
 
     `--statistics` counts per code in `text` and `json`; other formats are consumed by machines
     that want each finding, and ignore it."""
+    # Each format's module is imported only when asked for: a `check` pays for its own.
+    if fmt == "text":
+        return render_statistics(results) if ctx.statistics else render_text(results, color=ctx.color)
+    if fmt == "full":
+        from codemod.report.full import render_full
+
+        return render_full(results, ctx)
+    if fmt == "github":
+        from codemod.report.github import render_github
+
+        return render_github(results, ctx.root)
+    if fmt == "sarif":
+        from codemod.report.sarif import render_sarif
+
+        return render_sarif(results, ctx.root, ctx.tool_version, ctx.rules)
+    if fmt == "junit":
+        from codemod.report.junit import render_junit
+
+        return render_junit(results)
+    if fmt == "markdown":
+        from codemod.report.markdown import migration_report, render_markdown
+
+        return render_markdown(migration_report(results, ctx.rules))
+    from codemod.report import machine
+
     renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: render_statistics(results) if ctx.statistics else render_text(results, color=ctx.color),
-        "full": lambda: render_full(results, ctx),
-        "json": lambda: render_statistics_json(results) if ctx.statistics else render_json(results, ctx),
-        "json-lines": lambda: render_json_lines(results, ctx),
-        "github": lambda: render_github(results, ctx.root),
-        "gitlab": lambda: render_gitlab(results, ctx),
-        "sarif": lambda: render_sarif(results, ctx.root, ctx.tool_version, ctx.rules),
-        "junit": lambda: render_junit(results),
-        "markdown": lambda: render_markdown(migration_report(results, ctx.rules)),
+        "json": lambda: machine.render_statistics_json(results) if ctx.statistics else machine.render_json(results, ctx),
+        "json-lines": lambda: machine.render_json_lines(results, ctx),
+        "gitlab": lambda: machine.render_gitlab(results, ctx),
     }
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return renderers[fmt]()
 
 
-def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
+def summary(results: Sequence[FileResult], *, problems: int = 0, clean: int = 0) -> str:
     """The human summary for stderr: files, pending changes, findings per code, fixes, errors.
 
     `problems` counts paths discovery could not take (broken links, unreadable folders): they
-    were never scanned, so a run with any cannot say that all checks passed."""
+    were never scanned, so a run with any cannot say that all checks passed. `clean` counts
+    scanned files left out of `results` because they had nothing to report."""
     skipped = sum(1 for r in results if r.skipped is not None)
     # `check` computes no new text: there a file with a fixable finding is a pending change
     changed = sum(1 for r in results if r.changed or any(f.fixable for f in r.findings))
@@ -110,7 +120,7 @@ def summary(results: Sequence[FileResult], *, problems: int = 0) -> str:
     findings = [f for _, f in ordered_findings(results)]
     n_fixable = sum(1 for f in findings if f.fixable)
 
-    scanned = f"Scanned {plural(len(results) - skipped, 'file')}"
+    scanned = f"Scanned {plural(len(results) - skipped + clean, 'file')}"
     if skipped:
         scanned += f" ({skipped} skipped)"
     lines = [f"{scanned}; {plural(changed, 'file')} with pending changes."]

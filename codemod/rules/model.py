@@ -9,6 +9,7 @@ the loader sets itself, never read from the file.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,16 +89,23 @@ class SourceFacts:
     def key_regexes(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p) for p in self.key_patterns)
 
+    @cached_property
+    def key_prefixes(self) -> tuple[str, ...] | None:
+        """Text that any match of some key pattern contains (each pattern's literal start);
+        None when a pattern has none, and then any string may hold a key. Lets a scan skip
+        the strings that hold none of them before trying the patterns."""
+        prefixes = [_literal_start(p) for p in self.key_patterns]
+        return None if not all(prefixes) else tuple(prefixes)
+
     def is_openai_key_env(self, name: str) -> bool:
-        return _any_glob(name, self.api_key_env, fold=True)
+        return _globs(self.api_key_env, fold=True)(name.lower()) is not None
 
     def is_openai_base_env(self, name: str) -> bool:
-        return _any_glob(name, self.base_url_env, fold=True)
+        return _globs(self.base_url_env, fold=True)(name.lower()) is not None
 
     def is_openai_url(self, url: str) -> bool:
-        return _any_glob(url.rstrip("/"), self.base_urls, fold=True) or _any_glob(
-            url, self.base_urls, fold=True
-        )
+        match = _globs(self.base_urls, fold=True)
+        return match(url.rstrip("/").lower()) is not None or match(url.lower()) is not None
 
     def looks_like_key(self, value: str) -> bool:
         return any(r.search(value) for r in self.key_regexes)
@@ -164,13 +172,18 @@ class Models:
 
     def rule_for(self, model: str) -> ModelRule | None:
         """The first rule that matches `model`; None when none does."""
-        for rule in self.map:
-            if rule.matches(model):
-                return rule
-        return None
+        found = self._rule_index(model)
+        return None if found is None else self.map[int(found.lastgroup[1:])]  # type: ignore[index]
+
+    @cached_property
+    def _rule_index(self) -> Callable[[str], re.Match[str] | None]:
+        """One regex for all rules, a group per rule: the first alternative that matches wins,
+        as the first matching rule does."""
+        parts = [f"(?P<r{i}>{_translate(rule.match) or '(?!)'})" for i, rule in enumerate(self.map)]
+        return re.compile("|".join(parts) or "(?!)").match
 
     def is_param_name(self, name: str) -> bool:
-        return _any_glob(name, self.param_names, fold=True)
+        return _globs(self.param_names, fold=True)(name.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,28 @@ class Rules:
 
 
 def _any_glob(value: str, globs: Sequence[str], *, fold: bool) -> bool:
-    if fold:
-        value = value.lower()
-        return any(fnmatch.fnmatchcase(value, g.lower()) for g in globs)
-    return any(fnmatch.fnmatchcase(value, g) for g in globs)
+    return _globs(tuple(globs), fold=fold)(value.lower() if fold else value) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _globs(globs: tuple[str, ...], *, fold: bool) -> Callable[[str], re.Match[str] | None]:
+    """`fnmatchcase` against any of `globs` as one compiled regex (folded: both sides lowered,
+    the caller lowers the value)."""
+    return re.compile(_translate(tuple(g.lower() for g in globs) if fold else globs) or "(?!)").match
+
+
+def _literal_start(pattern: str) -> str:
+    """The literal characters a regex's every match starts with ("" when unsure)."""
+    depth = 0
+    for ch in pattern:  # a top-level alternative may start with anything
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            return ""
+    found = re.match(r"\^?([A-Za-z0-9_]*)(.?)", pattern)
+    assert found is not None
+    literal, after = found.groups()
+    return literal[:-1] if after in ("?", "*", "{") else literal
+
+
+def _translate(globs: Sequence[str]) -> str:
+    return "|".join(f"(?:{fnmatch.translate(g)})" for g in globs)

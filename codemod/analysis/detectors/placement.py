@@ -101,12 +101,11 @@ def decided(ctx: Context, call: ast.Call, found: Finding) -> ClientState:
 
 
 def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
-    roots = sorted({endpoint.split(".")[0] for _, _, endpoint in decision.unserved})
-    path, line, _ = decision.unserved[0]
+    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
     more = len(decision.unserved) - 1
-    where = f"{path}:{line}" + (f" and {more} more" if more else "")
+    where = decision.unserved[0][0] + (f" and {more} more" if more else "")
     message = (
-        f"OpenAI client `{ctx.source(call.func)}` stays on OpenAI: it is also used for "
+        f"OpenAI client `{ctx.source(call.func)}` stays on OpenAI: it is used for "
         f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve"
     )
     return ctx.finding("LMX106", message, call)
@@ -126,7 +125,7 @@ def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> 
             return None
         edits.append(Edit(EditKind.REPLACE, start, end, copy))
     edits.append(ctx.inserts.after_statement(statement, [f"{copy} = {ctx.source(call)}"]))
-    roots = sorted({endpoint.split(".")[0] for _, _, endpoint in decision.unserved})
+    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
     title = f"{found.fix.title}; keep {', '.join(roots)} on OpenAI through `{copy}`"
     message = f"{found.message}; {', '.join(f'`{r}`' for r in roots)} stay on OpenAI through `{copy}`"
     return dataclasses.replace(found, message=message, fix=Fix(title, tuple(edits)))

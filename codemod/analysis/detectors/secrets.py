@@ -30,9 +30,12 @@ def find_key(source: SourceFacts, value: str) -> str | None:
 def scan(ctx: Context, strings: list[ast.Constant]) -> None:
     """LMX501 for every str or bytes literal that is, or holds, a key."""
     source = ctx.rules.source
+    prefixes = source.key_prefixes  # a string holding none of them holds no key
     for node in strings:
         value = node.value
         text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        if prefixes is not None and not any(p in text for p in prefixes):
+            continue
         key = find_key(source, text)
         if key is not None:
             ctx.add(

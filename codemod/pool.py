@@ -1,0 +1,218 @@
+"""Many files: the two phases of a run, spread over processes when there is enough work.
+
+Phase 1 takes the Python modules and notebooks, phase 2 the environment templates and
+deployment files, told whether any module reads the provider's key variable once migrated
+(`Options.project_reads_lumyx`). `scan` keeps memory flat in the clean files: the parent
+prefilters, a clean file is only counted, and a pool gets the candidates when they are enough
+work. Results come back sorted by display path, whatever `--jobs` is."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codemod import runner
+from codemod.deploy.kinds import is_deployment_file
+from codemod.runner import Options
+from codemod.types import FileResult
+
+if TYPE_CHECKING:
+    from codemod.analysis.project import ProjectView
+
+# Below this much candidate source (each file counted with a fixed cost) a pool costs more than it saves.
+POOL_MIN_BYTES, FILE_COST_BYTES = 512 * 1024, 4096
+
+_WORKER_OPTS: Options | None = None
+
+
+def _init_worker(opts: Options) -> None:
+    global _WORKER_OPTS
+    _WORKER_OPTS = opts
+
+
+def _chunk_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
+    assert _WORKER_OPTS is not None
+    return [runner.process_file(Path(p), d, _WORKER_OPTS) for p, d in chunk]
+
+
+def run(
+    files: Sequence[tuple[Path, str]],
+    opts: Options,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[FileResult]:
+    """Process `files` ((path, display path) pairs), every result kept; sorted by display path.
+
+    Python modules and notebooks first; then the deployment files, told whether any module
+    reads the provider's key variable once migrated (`Options.project_reads_lumyx`)."""
+    code = [pair for pair in files if not is_deployment_file(pair[1])]
+    deployment = [pair for pair in files if is_deployment_file(pair[1])]
+    results = list(iter_results(code, opts, jobs=jobs, progress=progress))
+    view = _view([r.summary for r in results], opts)
+    if view is not None:
+        again = [(path, display) for path, display in code if view.needs_second_look(display)]
+        redone = {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
+        results = [redone.get(r.path, r) for r in results]
+    if deployment:
+        reads = opts.project_reads_lumyx or any(r.reads_provider_env for r in results)
+        phase2 = dataclasses.replace(opts, project_reads_lumyx=reads)
+        results += iter_results(deployment, phase2, jobs=jobs, progress=progress)
+    results.sort(key=lambda r: r.path)
+    return results
+
+
+def iter_results(
+    files: Sequence[tuple[Path, str]],
+    opts: Options,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[FileResult]:
+    """Results as they finish (unordered when parallel). `progress(n)` after each n files."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < 2:
+        for path, display in files:
+            yield runner.process_file(path, display, opts)
+            if progress:
+                progress(1)
+        return
+    # Imported here: process pools cost a run with --jobs 1 (and every worker) nothing.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, min(64, len(files) // (jobs * 8) or 1))
+    chunks = [[(str(p), d) for p, d in files[i : i + size]] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(opts,)) as pool:
+        futures = {pool.submit(_chunk_worker, chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            try:
+                batch = future.result()
+            except BrokenProcessPool:
+                # A worker died (a crash in native code, the OOM killer): every file it had not
+                # finished is an internal error, reported as such; the run still ends normally.
+                batch = [_worker_died(display) for _, display in futures[future]]
+            yield from batch
+            if progress:
+                progress(len(batch))
+
+
+def _worker_died(display: str) -> FileResult:
+    message = "internal error: the worker process handling this file (or one next to it) died; run with --jobs 1 to find which file"
+    return FileResult(display, error=message, internal_error=True)
+
+
+@dataclass
+class Scan:
+    """The files with something to say, by display path; clean ones counted (paths kept on request)."""
+
+    results: list[FileResult] = field(default_factory=list)
+    clean: int = 0
+    clean_paths: list[str] | None = None
+    reads_provider_env: bool = False  # some module (clean ones too) reads the provider's key variable
+    # What candidate modules tell the project view, and where they are (for the second look)
+    summaries: list[object] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def add(self, result: FileResult, path: str = "") -> None:
+        self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
+        if result.summary is not None:
+            self.summaries.append(result.summary)
+            self.paths[result.path] = path
+        if result.findings or result.error is not None or result.skipped is not None or result.changed:
+            self.results.append(result)
+            return
+        self.clean += 1
+        if self.clean_paths is not None:
+            self.clean_paths.append(result.path)
+
+
+def scan(
+    files: Iterable[tuple[str, str]],
+    opts: Options,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    keep_clean: bool = False,
+) -> Scan:
+    """`files` ((path, display) pairs) in the two phases of `run`, keeping no result for a clean
+    file. Deployment files (few) are held back until every module has been seen."""
+    out, tick = Scan(clean_paths=[] if keep_clean else None), progress or (lambda n: None)
+    jobs = jobs or os.cpu_count() or 1
+    deployment: list[tuple[str, str]] = []
+    _phase(_held_back(files, deployment), opts, out, jobs, tick)
+    _second_look(out, opts, jobs)
+    if deployment:
+        reads = opts.project_reads_lumyx or out.reads_provider_env
+        _phase(deployment, dataclasses.replace(opts, project_reads_lumyx=reads), out, jobs, tick)
+    out.results.sort(key=lambda r: r.path)
+    out.clean_paths = None if out.clean_paths is None else sorted(out.clean_paths)
+    return out
+
+
+def _held_back(files: Iterable[tuple[str, str]], deployment: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """The modules and notebooks of `files`; the deployment files go to `deployment`."""
+    for pair in files:
+        if is_deployment_file(pair[1]):
+            deployment.append(pair)
+        else:
+            yield pair
+
+
+def _phase(files: Iterable[tuple[str, str]], opts: Options, out: Scan, jobs: int, tick: Callable[[int], None]) -> None:
+    """One phase of `scan`: the parent reads each file once; a pool (whose workers read them
+    again) gets the candidates when they are enough work."""
+    candidates: list[tuple[Path, str]] = []
+    size = 0
+    for path, display in files:
+        first = runner.process_file(path, display, opts) if jobs <= 1 else runner.prefiltered(path, display, opts)
+        if isinstance(first, int):
+            candidates.append((Path(path), display))
+            size += first + FILE_COST_BYTES
+            continue
+        out.add(first, path)
+        tick(1)
+    if jobs > 1 and len(candidates) >= 2 and size >= POOL_MIN_BYTES:
+        if opts.fix:
+            import libcst  # noqa: F401 - imported once here, inherited by the forked workers
+        where = {display: str(path_) for path_, display in candidates}
+        for result in iter_results(candidates, opts, jobs=jobs, progress=tick):
+            out.add(result, where.get(result.path, ""))
+    else:
+        for path_, display in candidates:
+            out.add(runner.process_file(path_, display, opts), str(path_))
+            tick(1)
+
+
+def _second_look(out: Scan, opts: Options, jobs: int) -> None:
+    """Decide every client from the whole project; process again the modules whose result
+    that changes (a client kept or split, calls on clients built in other modules)."""
+    view = _view(out.summaries, opts)
+    if view is None:
+        return
+    again = [(Path(out.paths[display]), display) for display in out.paths if view.needs_second_look(display)]
+    out.summaries.clear()
+    if not again:
+        return
+    redone = {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
+    kept = [r for r in out.results if r.path not in redone]
+    out.clean -= len(redone) - (len(out.results) - len(kept))  # the redone were clean or listed
+    if out.clean_paths is not None:
+        out.clean_paths = [p for p in out.clean_paths if p not in redone]
+    out.results = kept
+    for result in redone.values():
+        out.add(dataclasses.replace(result, summary=None))
+
+
+def _view(summaries: list[object], opts: Options) -> ProjectView | None:
+    from codemod.analysis.project import ProjectView
+    from codemod.analysis.summary import Summary
+
+    known = [s for s in summaries if isinstance(s, Summary)]
+    if opts.project is not None or not any(s.ctors for s in known):
+        return None
+    return ProjectView(known, opts.rules, split=opts.split_clients)
