@@ -67,6 +67,8 @@ class Context:
         # `name = Ctor(...)` / `self.name = Ctor(...)`: the statement and its target, by call
         self.assigned: dict[int, tuple[ast.stmt, str]] = {}
         self.test_doubles = False  # a client here talks to a test double (test code)
+        # nodes that may re-point a client after construction (`detectors.repoint`), found once
+        self.repoint_candidates: list[tuple[ast.AST, Scope]] | None = None
 
     def statement_of(self, call: ast.Call) -> ast.stmt | None:
         found = self.assigned.get(id(call))

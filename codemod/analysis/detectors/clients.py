@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
-from codemod.analysis.detectors import placement
+from codemod.analysis.detectors import placement, repoint
 from codemod.analysis.values import ClientVal, DictVal, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
@@ -61,11 +61,19 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     base: BaseVerdict | Literal["set"] = ctx.base_verdict(base_arg.value, scope) if base_arg else "set"
     key: KeyVerdict | Literal["set"] = ctx.key_verdict(key_arg.value, scope) if key_arg else "set"
     blanks = _blanks(ctx, spec, args)
-    refused = placement.cannot_move(ctx, call, spec, args) or _refusal(
-        ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs, blanked=blanks == ([], [])
+    later = repoint.moves(ctx, call, spec)
+    refused = (
+        placement.cannot_move(ctx, call, spec, args)
+        or repoint.refusal(ctx, call, later)
+        or _refusal(
+            ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs, blanked=blanks == ([], [])
+        )
     )
+    if refused is not None and refused.status == "lumyx":
+        refused = repoint.provider_client(ctx, call, later) or refused
     if refused is not None:
         return refused
+    blanks[0].extend(repoint.edits(ctx, later))
     found = _migration(ctx, client, call, (key, key_arg), (base, base_arg), blanks)
     if ctx.suppressions.covers(found):
         # The user keeps this client as it is: its calls and model names are left alone too.

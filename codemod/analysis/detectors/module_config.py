@@ -26,6 +26,7 @@ class _Assignment:
     stmt: ast.Assign | ast.AnnAssign
     value: ast.expr
     scope: Scope
+    target: ast.Attribute
 
 
 @dataclass
@@ -34,12 +35,13 @@ class ConfigState:
 
 
 def on_assign(ctx: Context, node: ast.Assign | ast.AnnAssign, scope: Scope, state: ConfigState) -> None:
+    """Every `openai.<attr> = value`, each target of a chained assignment on its own."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    if node.value is None or len(targets) != 1 or not isinstance(targets[0], ast.Attribute):
+    if node.value is None:
         return
-    target = targets[0]
-    if ctx.is_sdk_module(ctx.value(target.value, scope)):
-        state.assignments.append(_Assignment(target.attr, node, node.value, scope))
+    for target in targets:
+        if isinstance(target, ast.Attribute) and ctx.is_sdk_module(ctx.value(target.value, scope)):
+            state.assignments.append(_Assignment(target.attr, node, node.value, scope, target))
 
 
 def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
@@ -49,18 +51,13 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
     keys = [a for a in config.assignments if a.attr in mc.api_key_attrs]
     bases = [a for a in config.assignments if a.attr in mc.base_url_attrs]
     allowed = _not_azure(ctx, config)
-    fixes: list[tuple[_Assignment, str]] = []
+    fixes: list[tuple[_Assignment, tuple[Edit, ...], str]] = []
     if allowed:
-        allowed, fixes = _replacements(ctx, keys, bases)
+        allowed, fixes = _replacements(ctx, keys, bases, modern=_modern(calls))
     if allowed:
-        for a, text in fixes:
-            start, end = ctx.span(a.value)
+        for a, edits, message in fixes:
             env = provider.api_key_env if a.attr in mc.api_key_attrs else provider.base_url_env
-            fix = Fix(
-                f"Read {env} from the environment",
-                (Edit(EditKind.REPLACE, start, end, text), *ctx.inserts.os_edits),
-            )
-            ctx.add("LMX105", f"module-level `{a.attr}` is not pointed at {provider.name}", a.stmt, fix)
+            ctx.add("LMX105", message, a.stmt, Fix(f"Read {env} from the environment", (*edits, *ctx.inserts.os_edits)))
         _complete(ctx, config, calls, keys, bases)
 
     for mcall in calls.module_calls:
@@ -73,6 +70,12 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
                 mcall.call.func,
             )
         endpoint_call(ctx, mcall.call, mcall.scope, mcall.path, allowed=allowed, legacy=mcall.legacy)
+
+
+def _modern(calls: CallState) -> bool:
+    """Does the module call the module client the SDK >= 1.0 way only (so that `api_base`,
+    which that SDK ignores, configures nothing)?"""
+    return bool(calls.module_calls) and all(c.legacy is None for c in calls.module_calls)
 
 
 def _not_azure(ctx: Context, config: ConfigState) -> bool:
@@ -88,33 +91,66 @@ def _not_azure(ctx: Context, config: ConfigState) -> bool:
 
 
 def _replacements(
-    ctx: Context, keys: list[_Assignment], bases: list[_Assignment]
-) -> tuple[bool, list[tuple[_Assignment, str]]]:
-    """The environment read each OpenAI value is replaced with; False when a value the tool
-    cannot migrate (another host, an expression it cannot see) keeps the module as it is."""
-    mc = ctx.rules.module_config
+    ctx: Context, keys: list[_Assignment], bases: list[_Assignment], *, modern: bool
+) -> tuple[bool, list[tuple[_Assignment, tuple[Edit, ...], str]]]:
+    """The edits and message of each assignment to fix; False when a value the tool cannot
+    migrate (another host, an expression it cannot see) keeps the module as it is. A chained
+    assignment (`openai.api_base = openai.base_url = ...`) is judged, and fixed, once."""
     provider = ctx.rules.provider
     allowed = True
-    fixes: list[tuple[_Assignment, str]] = []
+    fixes: list[tuple[_Assignment, tuple[Edit, ...], str]] = []
+    seen: set[int] = set()
     for a in bases:
+        if id(a.value) in seen:
+            continue
+        seen.add(id(a.value))
         verdict = ctx.base_verdict(a.value, a.scope)
-        if verdict == "elsewhere":
-            target = a.stmt.targets[0] if isinstance(a.stmt, ast.Assign) else a.stmt.target
-            ctx.add("LMX102", f"`{ctx.source(target)}` points at another host, not {provider.name}: left as it is", a.stmt)
+        ignored = _ignored_base(ctx, a, bases) if modern else None
+        if verdict in ("elsewhere", "opaque"):
+            if verdict == "elsewhere":
+                message = f"`{ctx.source(a.target)}` points at another host, not {provider.name}: left as it is"
+            else:
+                message = f"module base URL comes from `{ctx.source(a.value)}`; check it points at {provider.name}"
+            note = f" (openai >= 1.0 ignores `{a.attr}`: set `base_url`)" if ignored else ""
+            ctx.add("LMX102", message + note, a.stmt)
             allowed = False
-        elif verdict == "opaque":
-            ctx.add("LMX102", f"module base URL comes from `{ctx.source(a.value)}`; check it points at {provider.name}", a.stmt)
-            allowed = False
-        elif verdict == "replace":
-            fixes.append((a, ctx.inserts.base_read(trailing_slash=a.attr == mc.base_url_attr)))
+            continue
+        edits = [ignored] if ignored else []
+        if verdict == "replace":
+            slash = a.attr == ctx.rules.module_config.base_url_attr or ignored is not None or _sets_base_url(ctx, a, bases)
+            start, end = ctx.span(a.value)
+            edits.append(Edit(EditKind.REPLACE, start, end, ctx.inserts.base_read(trailing_slash=slash)))
+        if edits:
+            message = f"module-level `{a.attr}` is not pointed at {provider.name}"
+            if ignored:
+                message = f"module-level `{a.attr}` is ignored by openai >= 1.0, which this module uses: set `base_url`"
+            fixes.append((a, tuple(edits), message))
     for a in keys:
         key_verdict = ctx.key_verdict(a.value, a.scope)
         if key_verdict == "opaque":
             ctx.add("LMX103", f"module API key comes from `{ctx.source(a.value)}`; read it from {provider.api_key_env} instead", a.stmt)
             allowed = False
-        elif key_verdict == "replace":
-            fixes.append((a, ctx.inserts.key_read()))
+        elif key_verdict == "replace" and id(a.value) not in seen:
+            seen.add(id(a.value))
+            start, end = ctx.span(a.value)
+            edit = Edit(EditKind.REPLACE, start, end, ctx.inserts.key_read())
+            fixes.append((a, (edit,), f"module-level `{a.attr}` is not pointed at {provider.name}"))
     return allowed, fixes
+
+
+def _sets_base_url(ctx: Context, a: _Assignment, bases: list[_Assignment]) -> bool:
+    """Does the statement of `a` also set the SDK >= 1.0 `base_url` (a chained assignment)?"""
+    return any(b.stmt is a.stmt and b.attr == ctx.rules.module_config.base_url_attr for b in bases)
+
+
+def _ignored_base(ctx: Context, a: _Assignment, bases: list[_Assignment]) -> Edit | None:
+    """In SDK >= 1.0 code, the edit that renames `openai.api_base` to `openai.base_url`; None
+    for any other attribute, or when the statement also sets `base_url`."""
+    mc = ctx.rules.module_config
+    if a.attr != mc.legacy_base_url_attr or _sets_base_url(ctx, a, bases):
+        return None
+    start, end = ctx.span(a.target)
+    return Edit(EditKind.REPLACE, start, end, f"{ctx.source(a.target.value)}.{mc.base_url_attr}")
 
 
 def _complete(
