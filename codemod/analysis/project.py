@@ -41,6 +41,7 @@ class ProjectView:
                     self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
         self._memo: dict[tuple[str, str], frozenset[str]] = {}
         self.decisions = self._decide(split=split)
+        self.blocked = self._blocked_constants()
 
     # --- resolution -----------------------------------------------------------------------
 
@@ -141,12 +142,31 @@ class ProjectView:
                 decisions[cid] = Decision("keep", where)
         return decisions
 
+    def _blocked_constants(self) -> set[tuple[str, str]]:
+        """(path, name) of the module constants a call that stays on OpenAI passes as its
+        model: rewriting one would send the provider's model name to OpenAI."""
+        blocked: set[tuple[str, str]] = set()
+        for summary in self.summaries.values():
+            for use in summary.uses:
+                if use.model is None:
+                    continue
+                ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
+                kinds = {self.decisions.get(i, MIGRATE).kind for i in ids} - {"ignore"}
+                if kinds <= {"migrate"} or (kinds == {"split"} and use.kind not in UNSERVED_KINDS):
+                    continue
+                found = self._split_name(self._absolute(use.model[2:], summary))
+                if found is not None:
+                    blocked.add((found[0].path, found[1]))
+        return blocked
+
     def needs_second_look(self, path: str) -> bool:
         """Does this file's analysis change with the project view (a decision other than
         migrate for one of its clients, or a client it reaches through another module)?"""
         summary = self.summaries.get(path)
         if summary is None:
             return False
+        if any(p == path for p, _ in self.blocked):
+            return True
         if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") for c in summary.ctors):
             return True
         remote = [r for u in summary.uses for r in u.refs if not r.startswith("c:")]
@@ -179,3 +199,7 @@ class FileFacts:
 
     def decision(self, ctor: str) -> Decision:
         return self.view.decisions.get(ctor, MIGRATE)
+
+    def model_blocked(self, name: str) -> bool:
+        """Is this module-level constant passed as the model of a call that stays on OpenAI?"""
+        return (self.summary.path, name) in self.view.blocked

@@ -51,6 +51,7 @@ class Use:
     col: int
     span: tuple[int, int] | None = None
     cell: int | None = None  # in a notebook, `line` counts in this cell
+    model: str | None = None  # `n:<qname>`: the model argument is a name imported from a module
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,17 @@ class Collector:
         receiver = _receiver(call.func, len(path.split(".")))
         span = self.ctx.span(receiver) if isinstance(receiver, ast.Name | ast.Attribute) else None
         line, col = call.lineno, call.col_offset + 1
-        self.uses.append(Use(refs, path, kind, line, col, span))
+        self.uses.append(Use(refs, path, kind, line, col, span, model=self._imported_model(call, scope)))
+
+    def _imported_model(self, call: ast.Call, scope: Scope) -> str | None:
+        """The imported constant a call's `model=` names (`settings.MODEL`, `from c import M`):
+        whether another module may rewrite it depends on where this call goes."""
+        for kw in call.keywords:
+            if kw.arg == "model" and isinstance(kw.value, ast.Name | ast.Attribute):
+                val = self.ctx.value(kw.value, scope)
+                if isinstance(val, QName):
+                    return f"n:{val.name}"
+        return None
 
     def _note_params(self, ref: str, scope: Scope) -> None:
         function = ref.split(":")[1]

@@ -63,8 +63,11 @@ def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
         if scope.kind not in ("module", "class") or node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if any(isinstance(t, ast.Name) and models.is_param_name(t.id) for t in targets):
-            reach(ctx, node.value, scope, proven=False, allowed=True)
+        names = [t.id for t in targets if isinstance(t, ast.Name) and models.is_param_name(t.id)]
+        if names:
+            # a constant another module passes to a client that stays on OpenAI keeps its value
+            kept = ctx.project is not None and scope.kind == "module" and any(ctx.project.model_blocked(n) for n in names)
+            reach(ctx, node.value, scope, proven=False, allowed=not kept)
     elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
         args = node.args
         positional = [*args.posonlyargs, *args.args]
