@@ -29,7 +29,8 @@ def _class(pat: str, start: int) -> tuple[str, int] | None:
     i = start + 1
     negate = i < len(pat) and pat[i] in "!^"
     i += negate
-    body, first = [], True
+    body: list[str] = []
+    first = True
     while i < len(pat):
         c = pat[i]
         if c == "]" and not first:

@@ -51,6 +51,36 @@ class Options:
     max_file_size: int | None = None  # bigger candidate modules are skipped (settings' default)
     # Phase 2 (deployment files): does the migrated project read the provider's variables?
     project_reads_lumyx: bool = False
+    # Settings per file: the folder (absolute, ending in a separator) of the table these
+    # options come from, its per-file-ignores, and the options of every table of the run
+    # by folder, deepest first ("" last: files no table governs).
+    folder: str = ""
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    variants: tuple[tuple[str, Options], ...] = ()
+
+    @cached_property
+    def _memo(self) -> dict[object, Options]:
+        return {}
+
+    def for_file(self, path: str) -> Options:
+        """The options of the table governing `path`, with its per-file-ignores added."""
+        opts = next((o for folder, o in self.variants if path.startswith(folder)), self)
+        if opts is not self and (opts.project, opts.project_reads_lumyx) != (self.project, self.project_reads_lumyx):
+            key = (opts.folder, id(self.project), self.project_reads_lumyx)
+            if key not in self._memo:
+                self._memo[key] = dataclasses.replace(opts, project=self.project, project_reads_lumyx=self.project_reads_lumyx)
+            opts = self._memo[key]
+        if not opts.per_file_ignores or not path.startswith(opts.folder):
+            return opts
+        from codemod.gitignore import IgnoreFile, matches_path
+
+        rel = path[len(opts.folder) :].replace("\\", "/")
+        extra = tuple(c for pattern, found in opts.per_file_ignores if matches_path(IgnoreFile([pattern]), rel) for c in found)
+        if not extra:
+            return opts
+        if extra not in opts._memo:
+            opts._memo[extra] = dataclasses.replace(opts, ignore=(*opts.ignore, *extra), per_file_ignores=())
+        return opts._memo[extra]
 
     @cached_property
     def prefilter(self) -> Prefilter:
@@ -67,7 +97,7 @@ class Options:
 def process_file(path: str | Path, display: str, opts: Options) -> FileResult:
     """Everything about one file, never raising: errors come back inside the result."""
     try:
-        return _process(path, display, opts)
+        return _process(path, display, opts.for_file(str(path)))
     except Exception as exc:  # a bug of ours: reported for this file, the run goes on
         message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
         return FileResult(display, error=message, internal_error=True)
@@ -108,6 +138,7 @@ def prefiltered(path: str | Path, display: str, opts: Options) -> FileResult | i
     """The result of a file its trigger settles (unreadable, or no trigger), else its size: the
     parent of a pool reads every file once and hands the workers only the rest. A deployment
     file has its own trigger, not the Python prefilter's."""
+    opts = opts.for_file(str(path))
     try:
         data = _read(path)
     except OSError as exc:
@@ -339,6 +370,7 @@ def _error(display: str, code: str, message: str, *, line: int = 1, col: int = 1
 
 
 _NESTING_MESSAGES = ("too many nested", "too deeply nested", "too complex")
+_PYTHON2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'", "leading zeros in decimal integer literals")
 
 
 def _syntax_error(display: str, exc: SyntaxError) -> FileResult:
@@ -348,6 +380,8 @@ def _syntax_error(display: str, exc: SyntaxError) -> FileResult:
     if any(words in msg for words in _NESTING_MESSAGES):
         # A limit of the parser, not newer syntax: running another Python would not help.
         message = f"cannot parse: {msg}{where}, beyond the limit of Python {version}'s parser"
+    elif any(words in msg for words in _PYTHON2_MESSAGES):
+        message = f"cannot parse: {msg}{where}; this looks like Python 2 code, which the tool does not migrate"
     else:
         message = (
             f"cannot parse: {msg}{where}; parsed with Python {version}: if the project uses newer "

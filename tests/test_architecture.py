@@ -25,6 +25,8 @@ SHELL = frozenset(
         "codemod.runner",
         "codemod.pool",
         "codemod.discover",
+        "codemod.perfile",
+        "codemod.applying",
         "codemod.gitstate",
         "codemod.writer",
     }
@@ -38,6 +40,8 @@ SHELL_FILES = (
     "pool.py",
     "settings.py",
     "discover.py",
+    "perfile.py",
+    "applying.py",
     "gitstate.py",
     "writer.py",
     "doctor.py",
