@@ -28,6 +28,8 @@ NO_UNDO = "lumyx-migrate: warning: not in a git repository: nothing can undo thi
 @interruptible_writes
 def apply(flags: Flags, *, yes: bool, allow_dirty: bool) -> int:
     """Print the diff and what needs a person, ask once on a terminal, write, say what is left."""
+    if "-" in flags.paths:
+        return session_error("apply does not read stdin: use `diff -`, which prints the change")
     started = start(flags, fix=True)
     if isinstance(started, int):
         return started
@@ -37,8 +39,8 @@ def apply(flags: Flags, *, yes: bool, allow_dirty: bool) -> int:
 
 def _ask(question: str) -> bool | None:
     """Once on the terminal: anything but y/yes is a no; None on Ctrl-C."""
-    console.write(f"{question} [y/N] ", sys.stderr)
     try:
+        console.write(f"{question} [y/N] ", sys.stderr)
         return sys.stdin.readline().strip().lower() in ("y", "yes")
     except KeyboardInterrupt:
         return None

@@ -8,9 +8,7 @@ every file is taken once, at its real location. Output is sorted, so runs are re
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from codemod.deploy.kinds import kind_of, maybe_deployment_name
 from codemod.gitignore import IgnoreFile, info_exclude, read_patterns
+from codemod.gitignore import Names as _Names
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
 
@@ -98,8 +97,18 @@ def display_path(path: str | Path, cwd: Path | None = None) -> str:
     if text == base:
         return "."
     if _is_under(text, base):
-        return os.path.relpath(text, base)
-    return text
+        return printable(os.path.relpath(text, base))
+    return printable(text)
+
+
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by Python as surrogates)
+    spelled `\\xff`, so that no report, JSON included, carries invalid text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def _is_under(path: str, directory: str) -> bool:
@@ -119,25 +128,6 @@ def _wanted(name: str, rel: str) -> bool:
     if name.endswith(SOURCE_SUFFIX):
         return True
     return maybe_deployment_name(name) and kind_of(rel) is not None
-
-
-class _Names:
-    """Exclude patterns that name a file or folder anywhere (`build`, `*.egg-info`, `dist/`),
-    matched against a name alone; `rest` keeps the others for pathspec. Split only when no
-    pattern negates: then a path is excluded when any pattern matches it."""
-
-    _SIMPLE = re.compile(r"[^/!#\\\[\s][^/\\\[\s]*/?")
-
-    def __init__(self, patterns: Sequence[str]) -> None:
-        lines = [p for p in patterns if p.strip()]
-        ok = not any(p.startswith("!") for p in lines)
-        simple = [p for p in lines if ok and self._SIMPLE.fullmatch(p) and "**" not in p and p not in (".", "..")]
-        self.rest = [p for p in lines if p not in simple]
-        globs = ([p for p in simple if not p.endswith("/")], [p[:-1] for p in simple if p.endswith("/")])
-        self.any_kind, self.dirs_only = (re.compile("|".join(map(fnmatch.translate, g)) or "(?!)") for g in globs)
-
-    def match(self, name: str, is_dir: bool) -> bool:
-        return self.any_kind.match(name) is not None or (is_dir and self.dirs_only.match(name) is not None)
 
 
 class _Walker:
@@ -395,3 +385,14 @@ def discover(
     for root in sorted(set(dirs)):
         walker.walk(root)
     return walker.result()
+
+
+def is_excluded(
+    path: str, *, exclude: Sequence[str] = (), extend_exclude: Sequence[str] = (), use_gitignore: bool = True
+) -> bool:
+    """Whether a run given `path` with --force-exclude would skip it (the path need not exist:
+    the `--stdin-filename` of source read from stdin)."""
+    names = _Names([*(exclude or DEFAULT_EXCLUDES), *extend_exclude])
+    cwd = os.path.abspath(os.getcwd())
+    walker = _Walker(cwd, IgnoreFile(names.rest) or None, names, use_gitignore, [], set())
+    return walker.forced_out(os.path.join(cwd, path))

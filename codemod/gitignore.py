@@ -9,9 +9,10 @@ which is git's rule that a file inside an excluded folder cannot be re-included)
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -162,3 +163,22 @@ def matches_path(spec: IgnoreFile, rel: str) -> bool:
     """Whether `spec` ignores the file at `rel` or one of the folders holding it."""
     parts = rel.split("/")
     return any(spec.ignores("/".join(parts[:depth]), depth < len(parts)) for depth in range(1, len(parts) + 1))
+
+
+class Names:
+    """Exclude patterns that name a file or folder anywhere (`build`, `*.egg-info`, `dist/`),
+    matched against a name alone; `rest` keeps the others for pathspec. Split only when no
+    pattern negates: then a path is excluded when any pattern matches it."""
+
+    _SIMPLE = re.compile(r"[^/!#\\\[\s][^/\\\[\s]*/?")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        lines = [p for p in patterns if p.strip()]
+        ok = not any(p.startswith("!") for p in lines)
+        simple = [p for p in lines if ok and self._SIMPLE.fullmatch(p) and "**" not in p and p not in (".", "..")]
+        self.rest = [p for p in lines if p not in simple]
+        globs = ([p for p in simple if not p.endswith("/")], [p[:-1] for p in simple if p.endswith("/")])
+        self.any_kind, self.dirs_only = (re.compile("|".join(map(fnmatch.translate, g)) or "(?!)") for g in globs)
+
+    def match(self, name: str, is_dir: bool) -> bool:
+        return self.any_kind.match(name) is not None or (is_dir and self.dirs_only.match(name) is not None)

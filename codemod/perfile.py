@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from codemod.gitignore import IgnoreFile, matches_path
-from codemod.runner import Options
+from codemod.options import Options
 from codemod.settings import Run, Settings, find_pyproject, read_settings
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import ParamSpec
 
 from codemod import __version__, codes, publish
-from codemod.discover import Discovery, PathError, discover, display_path
+from codemod.discover import Discovery, PathError, discover, display_path, printable
 from codemod.perfile import PerFile, describe
 from codemod.pool import scan
 from codemod.report import console
@@ -197,6 +197,12 @@ def start(flags: Flags, *, fix: bool, name_errors: bool = True, keep_clean: bool
     try:
         if run_.flags.show_settings or run_.flags.show_files:
             return show(run_)
+        if run_.paths == ("-",):
+            from codemod.stdinput import stdin_outcome
+
+            return run_, stdin_outcome(run_, fix=fix)
+        if "-" in run_.paths:
+            return error("`-` (read stdin) cannot be given with other paths")
         outcome = execute(run_, fix=fix, name_errors=name_errors, keep_clean=keep_clean)
     except (PathError, ConfigError, RulesError) as exc:
         return error(str(exc))
@@ -218,7 +224,11 @@ def find(run_: Run) -> tuple[Discovery, list[str], PerFile]:
     )
     per = PerFile(run_)
     named = set() if run_.flags.force_exclude else {os.path.abspath(p) for p in run_.paths}
-    kept = [path for path in found.paths if path in named or not per.excluded(path)]
+    kept = []
+    for path in found.paths:
+        per.run_for(path)  # every file's table is known before the options are built
+        if path in named or not per.excluded(path):
+            kept.append(path)
     if run_.verbose:
         for each in per.runs():
             rules = run_.flags.rules_path or each.settings.rules or "built-in rules"
@@ -278,7 +288,7 @@ def _display(path: str | Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a p
         _cwd.append(os.path.join(os.path.abspath(os.getcwd()), ""))
     text = str(path)
     if text.startswith(_cwd[0]) and os.path.isabs(text):
-        return text[len(_cwd[0]) :]
+        return printable(text[len(_cwd[0]) :])
     return display_path(path)
 
 
@@ -348,7 +358,9 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     if problem is not None:
         return error(problem)
     if fmt in ("text", "full") and not run_.quiet:
-        console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean), sys.stderr)
+        # In a pre-commit hook the files are staged, which plain `apply` refuses as uncommitted work.
+        fix = "lumyx-migrate apply --allow-dirty" if os.environ.get("PRE_COMMIT") else "lumyx-migrate apply"
+        console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean, fix_command=fix), sys.stderr)
     if outcome.internal_errors:
         return EXIT_ERROR
     if outcome.problems or any(r.findings for r in outcome.results):
