@@ -7,6 +7,7 @@ import dataclasses
 import os
 import sys
 
+from codemod import session
 from codemod.report import console
 from codemod.report.common import plural
 from codemod.session import (
@@ -15,8 +16,6 @@ from codemod.session import (
     EXIT_INTERRUPTED,
     Outcome,
     interruptible_writes,
-    print_diffs,
-    print_needs_person,
     start,
 )
 from codemod.session import error as session_error
@@ -51,7 +50,7 @@ def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) 
     from codemod.writer import remove_stale_temps
 
     if outcome.internal_errors:
-        print_diffs(outcome, run_)
+        session.print_diffs(outcome, run_)
         console.write("lumyx-migrate: internal errors above; nothing was written\n", sys.stderr)
         return EXIT_ERROR
     for temp in remove_stale_temps(outcome.stale_temps):
@@ -61,12 +60,12 @@ def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) 
         refused = _refuse_dirty(outcome)
         if refused is not None:
             return refused
-    print_diffs(outcome, run_)
+    session.print_diffs(outcome, run_)
     asking = bool(changed) and not yes and sys.stdin.isatty()
     if changed and not _in_git(outcome):
         console.write(NO_UNDO + "\n", sys.stderr)
     if asking:
-        print_needs_person(outcome, run_, summary=False)  # seen before the answer, with the diff
+        session.print_needs_person(outcome, run_, summary=False)  # seen before the answer, with the diff
         answer = _ask(f"Rewrite {plural(len(changed), 'file')}?")
         if answer is None:
             console.write("\nlumyx-migrate: interrupted; nothing written\n", sys.stderr)
@@ -93,7 +92,7 @@ def _write(outcome: Outcome, run_: Run, *, listed: bool) -> int:
             written.append(result)
     failed = len(changed) - len(written)
     now = dataclasses.replace(outcome, results=as_written(outcome.results, outcome.absolute, run_, written))
-    left = print_needs_person(now, run_, applied=True, rewritten=len(written), not_written=failed, listed=listed)
+    left = session.print_needs_person(now, run_, applied=True, rewritten=len(written), not_written=failed, listed=listed)
     if failed or outcome.file_errors or left:
         return EXIT_FAILED
     return 0

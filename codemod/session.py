@@ -200,7 +200,8 @@ def start(flags: Flags, *, fix: bool, name_errors: bool = True, keep_clean: bool
         if run_.paths == ("-",):
             from codemod.stdinput import stdin_outcome
 
-            return run_, stdin_outcome(run_, fix=fix)
+            results, clean = stdin_outcome(run_, fix=fix)
+            return run_, Outcome(results, clean=clean)
         if "-" in run_.paths:
             return error("`-` (read stdin) cannot be given with other paths")
         outcome = execute(run_, fix=fix, name_errors=name_errors, keep_clean=keep_clean)

@@ -27,6 +27,7 @@ SHELL = frozenset(
         "codemod.discover",
         "codemod.perfile",
         "codemod.applying",
+        "codemod.stdinput",
         "codemod.gitstate",
         "codemod.writer",
     }
@@ -42,6 +43,7 @@ SHELL_FILES = (
     "discover.py",
     "perfile.py",
     "applying.py",
+    "stdinput.py",
     "gitstate.py",
     "writer.py",
     "doctor.py",
