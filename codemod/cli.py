@@ -29,15 +29,21 @@ def common_options(func: F) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
         click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path), help="A rules file extending (or with `extends = false`, replacing) the default."),
+        click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this pyproject.toml's [tool.lumyx-migrate] table for every file (default: the nearest to each file)."),
         click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip, on top of the default excludes (repeatable)."),
         click.option("--no-gitignore", is_flag=True, help="Do not skip files that .gitignore ignores."),
+        click.option("--force-exclude", is_flag=True, help="Apply excludes and .gitignore to files named on the command line too (pre-commit hooks)."),
         click.option("--select", multiple=True, help="Codes or prefixes to report, comma-separated (e.g. LMX1,LMX301)."),
+        click.option("--extend-select", multiple=True, help="Codes or prefixes to report on top of the selected ones."),
         click.option("--ignore", "ignore_codes", multiple=True, help="Codes or prefixes not to report, comma-separated."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count; 1 runs in-process)."),
         click.option("--include-generated", is_flag=True, default=None, help="Also process files marked @generated / DO NOT EDIT."),
         click.option("--unserved-clients", type=click.Choice(["keep", "split"]), default=None, help="A client some of whose calls the provider does not serve: keep it on OpenAI (default), or split it."),
         click.option("--line-length", type=click.IntRange(min=20), default=None, help=f"Line length for re-laid-out calls (default: project's ruff/black setting, else {DEFAULT_LINE_LENGTH})."),
         click.option("--max-file-size", default=None, metavar="SIZE", help="Skip candidate files bigger than this (e.g. 4MB; 0: no limit; default 2MB)."),
+        click.option("--stdin-filename", metavar="PATH", help="With `-` as the path: the name of the source read from stdin (its settings and excludes apply)."),
+        click.option("--show-settings", is_flag=True, help="Print the settings that apply to the first file, and exit."),
+        click.option("--show-files", is_flag=True, help="Print the files a run would read, and exit."),
         click.option("--color", type=click.Choice(COLOR_MODES), default="auto", show_default=True),
         click.option("-q", "--quiet", is_flag=True, help="Print no summary, only the command's main output."),
         click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why."),
@@ -69,9 +75,9 @@ def diff(exit_code: bool, **kw: Any) -> None:
 @click.option("--allow-dirty", is_flag=True, help="Rewrite files even if they have uncommitted git changes.")
 def apply(yes: bool, allow_dirty: bool, **kw: Any) -> None:
     """Print the diff, ask once on a terminal, rewrite files in place, say what is left."""
-    from codemod import session
+    from codemod import applying
 
-    sys.exit(session.apply(Flags(**kw), yes=yes, allow_dirty=allow_dirty))
+    sys.exit(applying.apply(Flags(**kw), yes=yes, allow_dirty=allow_dirty))
 
 
 @main.command(short_help="CI gate: report what is not migrated or not served.")

@@ -8,21 +8,17 @@ every file is taken once, at its real location. Output is sorted, so runs are re
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from codemod.deploy.kinds import kind_of, maybe_deployment_name
+from codemod.gitignore import IgnoreFile, info_exclude, read_patterns
+from codemod.gitignore import Names as _Names
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
-
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -70,6 +66,8 @@ class Discovery:
     paths: list[str]
     problems: list[tuple[str, str]]
     stale_temps: list[Path] = field(default_factory=list)
+    excluded: int = 0  # folders and files skipped by the excludes (a folder counts once)
+    ignored: int = 0  # ... and by .gitignore files
 
     @property
     def files(self) -> list[Path]:
@@ -84,7 +82,7 @@ class PathError(Exception):
 class _Layer:
     """A pattern set and how to turn a path relative to the walked root into one it expects."""
 
-    spec: GitIgnoreSpec
+    spec: IgnoreFile
     prefix: str = ""  # prepended: the root's path relative to the layer's base, "/"-terminated
     strip: int = 0  # characters dropped first: the layer's base relative to the root, plus "/"
 
@@ -99,8 +97,18 @@ def display_path(path: str | Path, cwd: Path | None = None) -> str:
     if text == base:
         return "."
     if _is_under(text, base):
-        return os.path.relpath(text, base)
-    return text
+        return printable(os.path.relpath(text, base))
+    return printable(text)
+
+
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by Python as surrogates)
+    spelled `\\xff`, so that no report, JSON included, carries invalid text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def _is_under(path: str, directory: str) -> bool:
@@ -122,67 +130,9 @@ def _wanted(name: str, rel: str) -> bool:
     return maybe_deployment_name(name) and kind_of(rel) is not None
 
 
-def _gitignore_spec(lines: Sequence[str]) -> GitIgnoreSpec:
-    from pathspec import GitIgnoreSpec  # imported only when a pattern needs it
-    return GitIgnoreSpec.from_lines(lines)
-
-
-class _Names:
-    """Exclude patterns that name a file or folder anywhere (`build`, `*.egg-info`, `dist/`),
-    matched against a name alone; `rest` keeps the others for pathspec. Split only when no
-    pattern negates: then a path is excluded when any pattern matches it."""
-
-    _SIMPLE = re.compile(r"[^/!#\\\[\s][^/\\\[\s]*/?")
-
-    def __init__(self, patterns: Sequence[str]) -> None:
-        lines = [p for p in patterns if p.strip()]
-        ok = not any(p.startswith("!") for p in lines)
-        simple = [p for p in lines if ok and self._SIMPLE.fullmatch(p) and "**" not in p and p not in (".", "..")]
-        self.rest = [p for p in lines if p not in simple]
-        globs = ([p for p in simple if not p.endswith("/")], [p[:-1] for p in simple if p.endswith("/")])
-        self.any_kind, self.dirs_only = (re.compile("|".join(map(fnmatch.translate, g)) or "(?!)") for g in globs)
-
-    def match(self, name: str, is_dir: bool) -> bool:
-        return self.any_kind.match(name) is not None or (is_dir and self.dirs_only.match(name) is not None)
-
-
-def _read_patterns(path: str) -> tuple[GitIgnoreSpec | None, str | None]:
-    """The patterns of an ignore file, and a one-line error when it exists but cannot be read."""
-    if not os.path.isfile(path):  # missing, or a FIFO that would block the run
-        return None, None
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return None, f"cannot read ignore file: {exc.strerror or exc}"
-    lines = data.decode("utf-8", "surrogateescape").splitlines()
-    if not any(line.strip() for line in lines):
-        return None, None
-    return _gitignore_spec(lines), None
-
-
-def _info_exclude(repo: str) -> str:
-    git = os.path.join(repo, ".git")
-    if os.path.isfile(git):  # a linked work tree or submodule: "gitdir: <path>"
-        try:
-            with open(git, encoding="utf-8", errors="surrogateescape") as handle:
-                first = handle.readline().strip()
-        except OSError:
-            return os.path.join(git, "info", "exclude")
-        if first.startswith("gitdir:"):
-            git = os.path.join(repo, first[len("gitdir:") :].strip())
-            common = os.path.join(git, "commondir")
-            try:
-                with open(common, encoding="utf-8", errors="surrogateescape") as handle:
-                    git = os.path.join(git, handle.readline().strip())
-            except OSError:
-                pass
-    return os.path.join(git, "info", "exclude")
-
-
 class _Walker:
     def __init__(
-        self, cwd: str, excludes: GitIgnoreSpec | None, names: _Names, use_gitignore: bool, real_dirs: list[str], real_files: set[str]
+        self, cwd: str, excludes: IgnoreFile | None, names: _Names, use_gitignore: bool, real_dirs: list[str], real_files: set[str]
     ) -> None:
         self.cwd = cwd
         self.excludes = excludes
@@ -194,6 +144,7 @@ class _Walker:
         self.found: dict[str, str | list[tuple[bool, str]]] = {}  # a list: found twice, or by a link
         self.problems: set[tuple[str, str]] = set()
         self.temps: set[str] = set()
+        self.excluded = self.ignored = 0  # folders and files skipped, for -v
 
     def problem(self, path: str, message: str) -> None:
         self.problems.add((display_path(path, Path(self.cwd)), message))
@@ -223,7 +174,7 @@ class _Walker:
         repo = repo_root(real_root)
         if repo is None:
             return layers
-        candidates: list[tuple[str, str]] = [(_info_exclude(repo), repo)]
+        candidates: list[tuple[str, str]] = [(info_exclude(repo), repo)]
         if repo != real_root:
             rel = os.path.relpath(real_root, repo)
             parts = rel.split(os.sep)
@@ -231,13 +182,13 @@ class _Walker:
                 base = os.path.join(repo, *parts[:depth])
                 candidates.append((os.path.join(base, ".gitignore"), base))
         for pattern_file, base in candidates:
-            spec, error = _read_patterns(pattern_file)
+            spec, error = read_patterns(pattern_file)
             if error is not None:
                 self.problem(pattern_file, error)
             if spec is None:
                 continue
             prefix = "" if base == real_root else _posix(os.path.relpath(real_root, base)) + "/"
-            if prefix and spec.match_file(prefix):
+            if prefix and spec.ignores(prefix[:-1], True):
                 continue
             layers.append(_Layer(spec, prefix))
         return layers
@@ -248,22 +199,23 @@ class _Walker:
         layers = [_Layer(self.excludes)]
         if root != self.cwd and _is_under(root, self.cwd):
             prefix = _posix(os.path.relpath(root, self.cwd)) + "/"
-            if not self.excludes.match_file(prefix):
+            if not self.excludes.ignores(prefix[:-1], True):
                 layers.append(_Layer(self.excludes, prefix))
         return layers
 
     def _skipped(
         self, rel: str, is_dir: bool, excludes: list[_Layer], ignores: tuple[_Layer, ...]
     ) -> bool:
-        if self.names.match(rel.rpartition("/")[2], is_dir):
-            return True
-        path = rel + "/" if is_dir else rel
-        if any(layer.spec.match_file(layer.relative(path)) for layer in excludes):
+        if self.names.match(rel.rpartition("/")[2], is_dir) or any(
+            layer.spec.ignores(layer.relative(rel), is_dir) for layer in excludes
+        ):
+            self.excluded += 1
             return True
         for layer in reversed(ignores):  # the deepest .gitignore decides first
-            verdict = layer.spec.check_file(layer.relative(path)).include
+            verdict = layer.spec.verdict(layer.relative(rel), is_dir)
             if verdict is not None:
-                return bool(verdict)
+                self.ignored += verdict
+                return verdict
         return False
 
     def walk(self, root: str) -> None:
@@ -282,7 +234,7 @@ class _Walker:
             if self.use_gitignore:
                 for entry in entries:
                     if entry.name == ".gitignore":
-                        spec, error = _read_patterns(entry.path)
+                        spec, error = read_patterns(entry.path)
                         if error is not None:
                             self.problem(entry.path, error)
                         if spec is not None:
@@ -329,8 +281,40 @@ class _Walker:
             self.problem(entry.path, MSG_OUTSIDE)
         # A link leading inside is an alias: its target is walked at its real location.
 
-    def explicit_file(self, path: str) -> None:
+    def forced_out(self, path: str) -> bool:
+        """--force-exclude: is a file named on the command line excluded, or ignored by git,
+        as a walk from the working folder (or from its repository) would find it?"""
+        rel = _posix(os.path.relpath(path, self.cwd)) if _is_under(path, self.cwd) else os.path.basename(path)
+        parts = rel.split("/")
+        for depth, name in enumerate(parts, 1):
+            is_dir = depth < len(parts)
+            if self.names.match(name, is_dir) or (
+                self.excludes is not None and self.excludes.ignores("/".join(parts[:depth]), is_dir)
+            ):
+                self.excluded += 1
+                return True
+        return self.use_gitignore and self._gitignored(os.path.realpath(path))
+
+    def _gitignored(self, real: str) -> bool:
+        repo = repo_root(os.path.dirname(real))
+        if repo is None:
+            return False
+        parts = _posix(os.path.relpath(real, repo)).split("/")
+        spec, _ = read_patterns(info_exclude(repo))
+        layers = [_Layer(spec)] if spec is not None else []
+        for depth in range(len(parts)):
+            here = "/".join(parts[:depth])
+            spec, _ = read_patterns(os.path.join(repo, *parts[:depth], ".gitignore"))
+            if spec is not None:
+                layers.append(_Layer(spec, "", len(here) + 1 if here else 0))
+            if self._skipped("/".join(parts[: depth + 1]), depth < len(parts) - 1, [], tuple(layers)):
+                return True
+        return False
+
+    def explicit_file(self, path: str, force_exclude: bool = False) -> None:
         name = os.path.basename(path)
+        if force_exclude and self.forced_out(path):
+            return
         if is_temp_name(name):
             self.problem(path, MSG_TEMP)
             return
@@ -349,7 +333,13 @@ class _Walker:
         chosen = [p if isinstance(p, str) else min(p)[1] for p in self.found.values()]
         self.found = {}
         chosen.sort(key=lambda p: p.replace(os.sep, "\0"))  # the order of sorted `Path`s
-        return Discovery(paths=chosen, problems=sorted(self.problems), stale_temps=sorted(Path(t) for t in self.temps))
+        return Discovery(
+            paths=chosen,
+            problems=sorted(self.problems),
+            stale_temps=sorted(Path(t) for t in self.temps),
+            excluded=self.excluded,
+            ignored=self.ignored,
+        )
 
 
 def discover(
@@ -359,11 +349,13 @@ def discover(
     extend_exclude: Sequence[str] = (),
     use_gitignore: bool = True,
     cwd: Path | None = None,
+    force_exclude: bool = False,
 ) -> Discovery:
     """The files under `paths` a run should read (`.py`, `.ipynb`, environment and deployment
     files: see `_wanted`), and the problems met finding them.
 
-    A path may be a directory (walked) or a file (taken whatever its name, even if excluded).
+    A path may be a directory (walked) or a file (taken whatever its name, even if excluded,
+    unless `force_exclude`).
     `exclude` replaces `DEFAULT_EXCLUDES` when non-empty, `extend_exclude` adds to them; both are
     gitignore-style patterns matched against paths relative to each given directory and, when
     that directory lies under `cwd`, relative to `cwd` too. Raises `PathError` when a path
@@ -382,14 +374,25 @@ def discover(
     names = _Names([*(exclude or DEFAULT_EXCLUDES), *extend_exclude])
     walker = _Walker(
         cwd=base,
-        excludes=_gitignore_spec(names.rest) if names.rest else None,
+        excludes=IgnoreFile(names.rest) or None,
         names=names,
         use_gitignore=use_gitignore,
         real_dirs=sorted({os.path.realpath(root) for root in dirs}),
         real_files={os.path.realpath(root) for root in files if os.path.exists(root)},
     )
     for root in files:
-        walker.explicit_file(root)
+        walker.explicit_file(root, force_exclude)
     for root in sorted(set(dirs)):
         walker.walk(root)
     return walker.result()
+
+
+def is_excluded(
+    path: str, *, exclude: Sequence[str] = (), extend_exclude: Sequence[str] = (), use_gitignore: bool = True
+) -> bool:
+    """Whether a run given `path` with --force-exclude would skip it (the path need not exist:
+    the `--stdin-filename` of source read from stdin)."""
+    names = _Names([*(exclude or DEFAULT_EXCLUDES), *extend_exclude])
+    cwd = os.path.abspath(os.getcwd())
+    walker = _Walker(cwd, IgnoreFile(names.rest) or None, names, use_gitignore, [], set())
+    return walker.forced_out(os.path.join(cwd, path))

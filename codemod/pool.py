@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from codemod import runner
 from codemod.deploy.kinds import is_deployment_file
-from codemod.runner import Options
+from codemod.options import Options
 from codemod.types import FileResult
 
 if TYPE_CHECKING:

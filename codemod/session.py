@@ -9,7 +9,6 @@ command), 2 tool, usage or rules error, 130 interrupted.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import sys
@@ -19,12 +18,12 @@ from pathlib import Path
 from typing import ParamSpec
 
 from codemod import __version__, codes, publish
-from codemod.discover import PathError, discover, display_path
+from codemod.discover import Discovery, PathError, discover, display_path, printable
+from codemod.perfile import PerFile, describe
 from codemod.pool import scan
 from codemod.report import console
 from codemod.report.common import plural
 from codemod.rules import RulesError
-from codemod.runner import Options
 from codemod.settings import ConfigError, Flags, Run, project_rules, resolve_run
 from codemod.types import FileResult
 
@@ -33,6 +32,7 @@ EXIT_FAILED = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, the rest untouched"
+INTERRUPTED_READING = "lumyx-migrate: interrupted; no file was written"
 
 
 @dataclass
@@ -63,18 +63,29 @@ def error(message: str) -> int:
     return EXIT_ERROR
 
 
-def interruptible(func: Callable[P, int]) -> Callable[P, int]:
-    """Ctrl-C ends a command with one line and exit 130, never with a traceback."""
+def _interruptible(message: str) -> Callable[[Callable[P, int]], Callable[P, int]]:
+    """Ctrl-C ends a command with one line and exit 130, never with a traceback; an error of
+    ours that escapes the per-file guard ends it with one line and exit 2."""
 
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> int:
-        try:
-            return func(*args, **kwargs)
-        except KeyboardInterrupt:
-            console.write(INTERRUPTED + "\n", sys.stderr)
-            return EXIT_INTERRUPTED
+    def decorate(func: Callable[P, int]) -> Callable[P, int]:
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> int:
+            try:
+                return func(*args, **kwargs)
+            except KeyboardInterrupt:
+                console.write(message + "\n", sys.stderr)
+                return EXIT_INTERRUPTED
+            except Exception as exc:  # a bug of ours: one line, exit 2, never exit 1
+                text = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+                return error(f"internal error: {text}; please report it")
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+interruptible = _interruptible(INTERRUPTED_READING)  # commands that write no source file
+interruptible_writes = _interruptible(INTERRUPTED)
 
 
 # -- the commands -----------------------------------------------------------------------------
@@ -83,7 +94,7 @@ def interruptible(func: Callable[P, int]) -> Callable[P, int]:
 @interruptible
 def diff(flags: Flags, *, exit_code: bool = False) -> int:
     """Print every change and what needs a person; 1 on a pending change only with `exit_code`."""
-    started = _start(flags, fix=True)
+    started = start(flags, fix=True)
     if isinstance(started, int):
         return started
     run_, outcome = started
@@ -97,21 +108,11 @@ def diff(flags: Flags, *, exit_code: bool = False) -> int:
 
 
 @interruptible
-def apply(flags: Flags, *, yes: bool, allow_dirty: bool) -> int:
-    """Print the diff, ask once on a terminal, write, say what is left."""
-    started = _start(flags, fix=True)
-    if isinstance(started, int):
-        return started
-    run_, outcome = started
-    return apply_outcome(outcome, run_, yes=yes, allow_dirty=allow_dirty)
-
-
-@interruptible
 def check(
     flags: Flags, *, fmt: str, output: Path | None, statistics: bool, exit_zero: bool = False
 ) -> int:
     """Report every finding in `fmt`; 1 when there is any (unless `exit_zero`)."""
-    started = _start(flags, fix=False, name_errors=False, keep_clean=fmt == "junit")  # JUnit lists every file
+    started = start(flags, fix=False, name_errors=False, keep_clean=fmt == "junit")  # JUnit lists every file
     if isinstance(started, int):
         return started
     run_, outcome = started
@@ -126,7 +127,7 @@ def report(flags: Flags, *, output: Path | None) -> int:
     """Write the migration report of what `apply` would do; writes no source file."""
     from codemod.report.markdown import migration_report, render_markdown
 
-    started = _start(flags, fix=True)
+    started = start(flags, fix=True)
     if isinstance(started, int):
         return started
     run_, outcome = started
@@ -187,47 +188,75 @@ def doctor(*, chat: bool, timeout: float, model: str | None, rules_path: Path | 
 # -- the steps --------------------------------------------------------------------------------
 
 
-def _start(flags: Flags, *, fix: bool, name_errors: bool = True, keep_clean: bool = False) -> tuple[Run, Outcome] | int:
+def start(flags: Flags, *, fix: bool, name_errors: bool = True, keep_clean: bool = False) -> tuple[Run, Outcome] | int:
     """The resolved run and its outcome; an exit code instead when settings or paths are wrong."""
     try:
         run_ = resolve_run(flags)
     except (ConfigError, RulesError) as exc:
         return error(str(exc))
     try:
+        if run_.flags.show_settings or run_.flags.show_files:
+            return show(run_)
+        if run_.paths == ("-",):
+            from codemod.stdinput import stdin_outcome
+
+            results, clean = stdin_outcome(run_, fix=fix)
+            return run_, Outcome(results, clean=clean)
+        if "-" in run_.paths:
+            return error("`-` (read stdin) cannot be given with other paths")
         outcome = execute(run_, fix=fix, name_errors=name_errors, keep_clean=keep_clean)
-    except PathError as exc:
+    except (PathError, ConfigError, RulesError) as exc:
         return error(str(exc))
     for warning in publish.unknown_suppressions(outcome.results, outcome.absolute):
         console.write(warning + "\n", sys.stderr)
     return run_, outcome
 
 
-def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool = False) -> Outcome:
-    """Discover and process the files, naming on stderr those that could not be; raises
-    `PathError` when a given path does not exist. Without `name_errors` (check), an error its
-    report lists as a finding (LMX900/LMX901) is not named again."""
+def find(run_: Run) -> tuple[Discovery, list[str], PerFile]:
+    """The files of the run, each kept by its own table's excludes; raises `PathError`,
+    `ConfigError` or `RulesError`. With -v, says which settings and rules applied and how
+    much the excludes and `.gitignore` skipped."""
     found = discover(
         run_.paths,
         exclude=run_.exclude,
         extend_exclude=run_.extend_exclude,
         use_gitignore=run_.gitignore,
+        force_exclude=run_.flags.force_exclude,
     )
-    opts = Options(
-        rules=run_.rules,
-        fix=fix,
-        select=run_.select,
-        ignore=run_.ignore,
-        line_length=run_.line_length,
-        include_generated=run_.include_generated,
-        split_clients=run_.unserved_clients == "split",
-        max_file_size=run_.max_file_size,
-    )
-    pairs = ((path, _display(path)) for path in found.paths)
-    with console.progress_bar(len(found.paths), console.show_progress(run_.quiet), "Scanning") as advance:
+    per = PerFile(run_)
+    named = set() if run_.flags.force_exclude else {os.path.abspath(p) for p in run_.paths}
+    kept = []
+    for path in found.paths:
+        per.run_for(path)  # every file's table is known before the options are built
+        if path in named or not per.excluded(path):
+            kept.append(path)
+    if run_.verbose:
+        for each in per.runs():
+            rules = run_.flags.rules_path or each.settings.rules or "built-in rules"
+            console.write(f"lumyx-migrate: settings {each.settings.path or '(defaults)'}, rules {rules}\n", sys.stderr)
+        excluded = found.excluded + len(found.paths) - len(kept)
+        console.write(
+            f"lumyx-migrate: skipped {plural(excluded, 'path')} excluded and {found.ignored} ignored by .gitignore"
+            " (a folder counts once)\n",
+            sys.stderr,
+        )
+    if not kept and not found.problems:
+        console.write("lumyx-migrate: warning: No Python files found\n", sys.stderr)
+    return found, kept, per
+
+
+def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool = False) -> Outcome:
+    """Discover and process the files, naming on stderr those that could not be; raises
+    `PathError` when a given path does not exist. Without `name_errors` (check), an error its
+    report lists as a finding (LMX900/LMX901) is not named again."""
+    found, kept, per = find(run_)
+    opts = per.options(fix=fix)
+    pairs = ((path, _display(path)) for path in kept)
+    with console.progress_bar(len(kept), console.show_progress(run_.quiet), "Scanning") as advance:
         done = scan(pairs, opts, jobs=run_.jobs, progress=advance, keep_clean=keep_clean)
     results = done.results
     wanted = {r.path for r in results}
-    absolute = {d: Path(p) for p, d in ((p, _display(p)) for p in found.paths) if d in wanted}
+    absolute = {d: Path(p) for p, d in ((p, _display(p)) for p in kept) if d in wanted}
     outcome = Outcome(results, list(found.problems), list(found.stale_temps), absolute, done.clean, done.clean_paths)
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
@@ -237,6 +266,16 @@ def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool 
         elif result.skipped is not None and run_.verbose:
             console.write(f"{result.path}: skipped: {result.skipped}\n", sys.stderr)
     return outcome
+
+
+def show(run_: Run) -> int:
+    """--show-files: the files a run would read; --show-settings: the settings of the first."""
+    _, kept, per = find(run_)
+    if run_.flags.show_files:
+        console.write("".join(f"{_display(path)}\n" for path in kept), sys.stdout)
+    if run_.flags.show_settings:
+        console.write(describe(per.run_for(kept[0]) if kept else run_), sys.stdout)
+    return 0
 
 
 def _listed(result: FileResult) -> bool:
@@ -250,7 +289,7 @@ def _display(path: str | Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a p
         _cwd.append(os.path.join(os.path.abspath(os.getcwd()), ""))
     text = str(path)
     if text.startswith(_cwd[0]) and os.path.isabs(text):
-        return text[len(_cwd[0]) :]
+        return printable(text[len(_cwd[0]) :])
     return display_path(path)
 
 
@@ -265,8 +304,12 @@ def print_diffs(outcome: Outcome, run_: Run) -> None:
             console.write_diff_bytes(unified_diff_bytes(result), sys.stdout)
 
 
-def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) -> int:
-    """The findings no fix covers, as `path:line:col: CODE message` on stderr; their count."""
+def print_needs_person(
+    outcome: Outcome, run_: Run, *, applied: bool = False, rewritten: int | None = None, not_written: int = 0, listed: bool = True, summary: bool = True
+) -> int:
+    """The findings no fix covers, as `path:line:col: CODE message` on stderr (unless `listed`
+    before), then the summary: files rewritten (`rewritten` when some could not be), what is
+    left; their count."""
     from codemod.report.formats import render_text
 
     # A file that could not be processed was named once already, with its error, by `execute`:
@@ -278,12 +321,17 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
         return count
     color = console.use_color(run_.color, sys.stderr)
     verb = "rewritten" if applied else "would be rewritten"
-    lines = [f"{plural(len(outcome.changed), 'file')} {verb}."]
-    if count:
+    lines = [f"{plural(len(outcome.changed) if rewritten is None else rewritten, 'file')} {verb}."]
+    if not_written:
+        lines.append(f"{plural(not_written, 'file')} could not be written (listed above).")
+    if count and listed:
         console.write(render_text(manual, color=color), sys.stderr)
+    if not summary:
+        return count
+    if count:
         need = "needs" if count == 1 else "need"
         lines.append(f"{plural(count, 'finding')} {need} a person (listed above; `lumyx-migrate explain CODE` says why).")
-    elif not outcome.file_errors:
+    elif not outcome.file_errors and not not_written:
         lines.append("Nothing needs a person.")
     if outcome.file_errors:
         n = outcome.file_errors
@@ -291,63 +339,6 @@ def print_needs_person(outcome: Outcome, run_: Run, *, applied: bool = False) ->
         lines.append(f"{plural(n, 'file')} could not be processed and {left} (listed above).")
     console.write("\n".join(lines) + "\n", sys.stderr, style="bold", color=color)
     return count
-
-
-def apply_outcome(outcome: Outcome, run_: Run, *, yes: bool, allow_dirty: bool) -> int:
-    """Write the changes of a scan (unless a file holds the user's own uncommitted work)."""
-    from codemod.writer import WriteError, remove_stale_temps, write_atomic
-    from codemod.written import as_written
-
-    if outcome.internal_errors:
-        print_diffs(outcome, run_)
-        console.write("lumyx-migrate: internal errors above; nothing was written\n", sys.stderr)
-        return EXIT_ERROR
-    for temp in remove_stale_temps(outcome.stale_temps):
-        console.write(f"{temp}: removed a temporary file left by an interrupted run\n", sys.stderr)
-    changed = outcome.changed
-    if changed and not allow_dirty:
-        refused = _refuse_dirty(outcome)
-        if refused is not None:
-            return refused
-    print_diffs(outcome, run_)
-    if changed and not yes and sys.stdin.isatty() and not console.confirm(f"Rewrite {plural(len(changed), 'file')}?"):
-        console.write("Nothing written.\n", sys.stderr)
-        return EXIT_FAILED
-    written = []
-    for result in changed:
-        assert result.new_bytes is not None
-        try:
-            write_atomic(outcome.absolute[result.path], result.new_bytes, expected_digest=result.old_digest)
-        except WriteError as exc:
-            console.write(f"{result.path}: {exc.reason}\n", sys.stderr)
-        else:
-            written.append(result)
-    failed = len(changed) - len(written)
-    left = print_needs_person(dataclasses.replace(outcome, results=as_written(outcome.results, outcome.absolute, run_, written)), run_, applied=True)
-    if failed or outcome.file_errors or left:
-        return EXIT_FAILED
-    return 0
-
-
-def _refuse_dirty(outcome: Outcome) -> int | None:
-    """Exit 2, saying why, when a file to rewrite has uncommitted changes; else None."""
-    from codemod.gitstate import GitStateError, dirty_files
-
-    changed = outcome.changed
-    targets = [outcome.absolute[r.path] for r in changed]
-    try:
-        dirty = dirty_files(targets) or set()
-    except GitStateError as exc:
-        return error(str(exc))
-    resolved = {d.resolve() for d in dirty}
-    refused = sorted(r.path for r in changed if outcome.absolute[r.path].resolve() in resolved)
-    if not refused:
-        return None
-    names = ", ".join(refused[:10]) + (f" and {len(refused) - 10} more" if len(refused) > 10 else "")
-    return error(
-        f"uncommitted changes in {names}; commit or stash them so the rewrite can be reviewed "
-        "and undone with git, or pass --allow-dirty"
-    )
 
 
 def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, statistics: bool) -> int:
@@ -368,7 +359,9 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     if problem is not None:
         return error(problem)
     if fmt in ("text", "full") and not run_.quiet:
-        console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean), sys.stderr)
+        # In a pre-commit hook the files are staged, which plain `apply` refuses as uncommitted work.
+        fix = "lumyx-migrate apply --allow-dirty" if os.environ.get("PRE_COMMIT") else "lumyx-migrate apply"
+        console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean, fix_command=fix), sys.stderr)
     if outcome.internal_errors:
         return EXIT_ERROR
     if outcome.problems or any(r.findings for r in outcome.results):

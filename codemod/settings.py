@@ -1,7 +1,8 @@
 """A run's configuration: the target's `[tool.lumyx-migrate]` settings merged with the flags.
 
-Settings are found by walking up from the first path given (the nearest `pyproject.toml` with
-the table, as ruff does). The command line wins over them. A bad value, including an unknown
+Settings apply per file, as ruff's do: each file takes the nearest `pyproject.toml` with the
+table above it (`--config FILE` names one for every file), its patterns relative to that file's
+folder. The command line wins over them. A bad value, including an unknown
 code in `select` / `ignore`, is a `ConfigError` naming the file and key (exit 2). `line-length`
 falls back to ruff's and black's. Nothing here prints or exits: errors are raised for the
 session to report.
@@ -29,7 +30,8 @@ else:  # pragma: no cover
 SECTION = "lumyx-migrate"
 # A client some of whose calls the provider does not serve: left on OpenAI, or split in two.
 UnservedClients = Literal["keep", "split"]
-_LISTS = ("exclude", "extend-exclude", "select", "ignore")
+_LISTS = ("exclude", "extend-exclude", "select", "extend-select", "ignore")
+_CODE_LISTS = ("select", "extend-select", "ignore")
 # Parsing costs ~70 bytes of memory per byte of source: 2 MB keeps a process near 200 MB.
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 _SIZE = re.compile(r"\s*(\d+)\s*(B|KB|MB|GB)?\s*", re.IGNORECASE)
@@ -47,7 +49,10 @@ class Settings:
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # (gitignore-style pattern relative to the settings' folder, codes not reported there)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     line_length: int = DEFAULT_LINE_LENGTH
     include_generated: bool = False
     unserved_clients: UnservedClients = "keep"
@@ -108,9 +113,13 @@ def format_size(size: int) -> str:
 
 
 def load_settings(start: Path) -> Settings:
+    """The settings that apply at `start` (a file or folder): those of `find_pyproject`."""
     path = find_pyproject(start)
-    if path is None:
-        return Settings()
+    return Settings() if path is None else read_settings(path)
+
+
+def read_settings(path: Path) -> Settings:
+    """The `[tool.lumyx-migrate]` table of one file (all defaults when it has none)."""
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -119,7 +128,7 @@ def load_settings(start: Path) -> Settings:
     section: Any = tool.get(SECTION, {}) if isinstance(tool, dict) else {}
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: tool.{SECTION}: must be a table")
-    known = {"rules", "line-length", "include-generated", "unserved-clients", "max-file-size", *_LISTS}
+    known = {"rules", "line-length", "include-generated", "unserved-clients", "max-file-size", "per-file-ignores", *_LISTS}
     for key in section:
         if key not in known:
             raise ConfigError(f"{path}: tool.{SECTION}.{key}: unknown key (known: {', '.join(sorted(known))})")
@@ -127,13 +136,8 @@ def load_settings(start: Path) -> Settings:
         value = section.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{path}: tool.{SECTION}.{key}: must be a list of strings")
-    for key in ("select", "ignore"):
-        for selector in section.get(key) or ():
-            if not codes.known_selector(selector):
-                raise ConfigError(
-                    f"{path}: tool.{SECTION}.{key}: unknown code or prefix {selector!r}"
-                    " (`lumyx-migrate rules` lists the codes)"
-                )
+    for key in _CODE_LISTS:
+        _check_codes(section.get(key) or (), path, key)
     rules = section.get("rules")
     if rules is not None and not isinstance(rules, str):
         raise ConfigError(f"{path}: tool.{SECTION}.rules: must be a string (a path)")
@@ -152,7 +156,9 @@ def load_settings(start: Path) -> Settings:
         exclude=tuple(exclude) if exclude is not None else None,
         extend_exclude=tuple(section.get("extend-exclude", ())),
         select=tuple(section.get("select", ())),
+        extend_select=tuple(section.get("extend-select", ())),
         ignore=tuple(section.get("ignore", ())),
+        per_file_ignores=_per_file_ignores(section, path),
         line_length=line_length,
         include_generated=generated,
         unserved_clients=_unserved(section, path),
@@ -161,6 +167,30 @@ def load_settings(start: Path) -> Settings:
 
 
 UNSERVED_CHOICES: tuple[UnservedClients, ...] = ("keep", "split")
+
+
+def _check_codes(selectors: Sequence[str], path: Path, key: str) -> None:
+    for selector in selectors:
+        if not codes.known_selector(selector):
+            raise ConfigError(
+                f"{path}: tool.{SECTION}.{key}: unknown code or prefix {selector!r}"
+                " (`lumyx-migrate rules` lists the codes)"
+            )
+
+
+def _per_file_ignores(section: dict[str, Any], path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`per-file-ignores = { "tests/**" = ["LMX5"] }`: codes not reported in matching files."""
+    table = section.get("per-file-ignores", {})
+    where = f"tool.{SECTION}.per-file-ignores"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where}: must be a table of pattern = [codes]")
+    out = []
+    for pattern, selectors in table.items():
+        if not (isinstance(selectors, list) and all(isinstance(v, str) for v in selectors)):
+            raise ConfigError(f"{path}: {where}.{pattern}: must be a list of codes")
+        _check_codes(selectors, path, f"per-file-ignores.{pattern}")
+        out.append((pattern, split_codes(selectors)))
+    return tuple(out)
 
 
 def _unserved(section: dict[str, Any], path: Path) -> UnservedClients:
@@ -193,15 +223,21 @@ class Flags:
 
     paths: tuple[str, ...] = ()
     rules_path: Path | None = None
+    config: Path | None = None
     exclude: tuple[str, ...] = ()
     no_gitignore: bool = False
+    force_exclude: bool = False
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore_codes: tuple[str, ...] = ()
     jobs: int | None = None
     include_generated: bool | None = None
     unserved_clients: UnservedClients | None = None
     line_length: int | None = None
     max_file_size: str | None = None
+    stdin_filename: str | None = None
+    show_settings: bool = False
+    show_files: bool = False
     color: ColorMode = "auto"
     quiet: bool = False
     verbose: bool = False
@@ -227,6 +263,11 @@ class Run:
     quiet: bool
     verbose: bool
     max_file_size: int | None = DEFAULT_MAX_FILE_SIZE  # candidate files above it are skipped
+    flags: Flags = Flags()  # kept to merge them with another file's settings (`for_settings`)
+
+    def for_settings(self, settings: Settings) -> Run:
+        """The run for files that another `[tool.lumyx-migrate]` table governs."""
+        return self if settings == self.settings else merge(self.flags, settings)
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -234,18 +275,36 @@ def split_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip().upper() for value in values for v in value.split(",") if v.strip())
 
 
+def base_settings(flags: Flags) -> Settings:
+    """`--config FILE`, else the settings nearest the first path (the stdin file's for `-`)."""
+    if flags.config is not None:
+        if not flags.config.is_file():
+            raise ConfigError(f"--config: no such file: {flags.config}")
+        return read_settings(flags.config)
+    paths = flags.paths or (".",)
+    first = flags.stdin_filename if paths[0] == "-" and flags.stdin_filename else paths[0]
+    return load_settings(Path("." if first == "-" else first))
+
+
 def resolve_run(flags: Flags) -> Run:
     """Merge the project's settings with the flags; raises `ConfigError` or `RulesError`."""
+    return merge(flags, base_settings(flags))
+
+
+def merge(flags: Flags, settings: Settings) -> Run:
+    """`settings` with the command line over them; raises `ConfigError` or `RulesError`."""
     paths = flags.paths or (".",)
-    settings = load_settings(Path(paths[0]))
     select = split_codes(flags.select) or split_codes(settings.select)
+    if select:  # an empty select is every code: extending it changes nothing
+        select = (*select, *split_codes(settings.extend_select), *split_codes(flags.extend_select))
     # As in ruff, a --select on the command line starts afresh: the file's ignore no longer applies.
     ignore = split_codes(flags.ignore_codes) or (() if flags.select else split_codes(settings.ignore))
-    for selector in (*select, *ignore):
+    for selector in (*split_codes(flags.select), *split_codes(flags.ignore_codes)):
         if not codes.known_selector(selector):
-            raise ConfigError(
-                f"unknown code or prefix {selector!r} in --select/--ignore (see `lumyx-migrate rules`)"
-            )
+            raise ConfigError(f"unknown code or prefix {selector!r} in --select/--ignore (see `lumyx-migrate rules`)")
+    for selector in split_codes(flags.extend_select):
+        if not codes.known_selector(selector):
+            raise ConfigError(f"unknown code or prefix {selector!r} in --extend-select (see `lumyx-migrate rules`)")
     generated = flags.include_generated
     try:
         max_size = settings.max_file_size if flags.max_file_size is None else parse_size(flags.max_file_size)
@@ -268,6 +327,7 @@ def resolve_run(flags: Flags) -> Run:
         quiet=flags.quiet,
         verbose=flags.verbose,
         max_file_size=max_size,
+        flags=flags,
     )
 
 

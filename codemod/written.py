@@ -14,8 +14,8 @@ import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from codemod.options import Options
 from codemod.pool import run
-from codemod.runner import Options
 from codemod.settings import Run
 from codemod.types import FileResult, Finding
 

@@ -17,6 +17,7 @@ from support import CLIENT, MIGRATED
 from codemod.cli import main
 
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"
+PY2 = "; this looks like Python 2 code, which the tool does not migrate"
 NEWER_SYNTAX = f"; parsed with Python {PY}: if the project uses newer syntax, run lumyx-migrate under the project's own Python"
 
 
@@ -92,11 +93,11 @@ BAD_INPUTS = [
     pytest.param(
         write("py2.py", b'import openai\nprint "hello"\n'),
         "py2.py",
-        "py2.py: cannot parse: Missing parentheses in call to 'print'. Did you mean print(...)? (line 2)" + NEWER_SYNTAX,
+        "py2.py: cannot parse: Missing parentheses in call to 'print'. Did you mean print(...)? (line 2)" + PY2,
         "same",
         1,
         1,
-        id="Python 2 code names the Python that parsed it",
+        id="Python 2 code is called Python 2 code",
     ),
     pytest.param(
         write("blob.py", b"import openai\n\x00\x01\x02\xff\xfe" * 50),

@@ -263,8 +263,8 @@ def test_pre_commit_hooks_call_real_commands() -> None:
     from support import REPO
 
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "entry: lumyx-migrate check\n" in hooks
-    assert "entry: lumyx-migrate apply --yes --allow-dirty\n" in hooks
+    assert "entry: lumyx-migrate check --force-exclude\n" in hooks
+    assert "entry: lumyx-migrate apply --yes --allow-dirty --force-exclude\n" in hooks
     out = CliRunner().invoke(main, ["apply", "--help"]).output
     assert "--yes" in out and "--allow-dirty" in out
 

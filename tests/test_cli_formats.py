@@ -218,6 +218,7 @@ def test_apply_lists_what_is_left_at_its_place_in_the_written_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "app.py").write_text(APP)
+    (tmp_path / ".git").mkdir()  # in a repository: no warning that nothing can undo the rewrite
     code, _, err = cli(["apply", "--yes", "--allow-dirty", "."], tmp_path, monkeypatch)
     written = (tmp_path / "app.py").read_text().splitlines()
     assert code == 1

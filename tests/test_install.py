@@ -90,7 +90,7 @@ def test_readme_documents_installs_that_work() -> None:
 def test_pre_commit_hooks_run_the_installed_command() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"]: h["entry"] for h in hooks} == {
-        "lumyx-migrate-check": "lumyx-migrate check",
-        "lumyx-migrate-apply": "lumyx-migrate apply --yes --allow-dirty",
+        "lumyx-migrate-check": "lumyx-migrate check --force-exclude",
+        "lumyx-migrate-apply": "lumyx-migrate apply --yes --allow-dirty --force-exclude",
     }
     assert all(h["language"] == "python" for h in hooks)

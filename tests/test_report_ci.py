@@ -212,7 +212,8 @@ def test_readme_pyproject_example_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(block.group(1))
     settings = load_settings(tmp_path)
     assert settings.rules == tmp_path / "ci/lumyx-rules.toml"
-    assert (settings.exclude, settings.extend_exclude) == (("legacy/",), ("gen/",))
+    assert (settings.exclude, settings.extend_exclude) == (None, ("legacy/", "gen/"))
+    assert settings.per_file_ignores == (("tests/", ("LMX5",)),)
 
 
 def test_readme_suppression_example_suppresses() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from codemod import session
+from codemod import applying, session
 from codemod.session import Outcome, _display
 from codemod.settings import Flags
 from codemod.types import FileResult, Finding
@@ -107,7 +107,7 @@ UNKNOWN = "lumyx-migrate: error: unknown code or prefix 'LMX7' in --select/--ign
     [
         pytest.param(lambda: session.check(Flags(paths=("missing",)), **CHECK), "lumyx-migrate: error: path does not exist: missing\n", id="check of a missing path"),
         pytest.param(lambda: session.diff(Flags(paths=("missing",))), "lumyx-migrate: error: path does not exist: missing\n", id="diff of a missing path"),
-        pytest.param(lambda: session.apply(Flags(select=("LMX7",)), yes=True, allow_dirty=True), UNKNOWN, id="apply with an unknown code"),
+        pytest.param(lambda: applying.apply(Flags(select=("LMX7",)), yes=True, allow_dirty=True), UNKNOWN, id="apply with an unknown code"),
         pytest.param(lambda: session.explain("lmx999"), "lumyx-migrate: error: unknown code 'lmx999'; `lumyx-migrate rules` lists them all\n", id="explain of an unknown code"),
         pytest.param(lambda: session.rules(Path("missing.toml")), "lumyx-migrate: error: missing.toml: cannot read rules file", id="rules from a missing file"),
         pytest.param(lambda: session.doctor(chat=False, timeout=1.0, model=None, rules_path=Path("missing.toml")), "lumyx-migrate: error: missing.toml: cannot read rules file", id="doctor with a missing rules file"),
@@ -148,12 +148,26 @@ def test_diff_returns_its_exit_code(
     assert ("+++ b/app.py" in out) is diffed
 
 
-def test_ctrl_c_is_one_line_and_130(capsys: pytest.CaptureFixture[str]) -> None:
-    @session.interruptible
+@pytest.mark.parametrize(
+    ("decorator", "said"),
+    [
+        pytest.param(session.interruptible_writes, "lumyx-migrate: interrupted; files already written are complete, the rest untouched\n", id="apply talks about written files"),
+        pytest.param(session.interruptible, "lumyx-migrate: interrupted; no file was written\n", id="check and diff do not"),
+    ],
+)
+def test_ctrl_c_is_one_line_and_130(capsys: pytest.CaptureFixture[str], decorator: Any, said: str) -> None:
+    @decorator
     def command(value: int) -> int:
         raise KeyboardInterrupt
 
     assert command(1) == 130
-    assert capsys.readouterr().err == (
-        "lumyx-migrate: interrupted; files already written are complete, the rest untouched\n"
-    )
+    assert capsys.readouterr().err == said
+
+
+def test_an_escaped_bug_is_one_line_and_2(capsys: pytest.CaptureFixture[str]) -> None:
+    @session.interruptible
+    def command(value: int) -> int:
+        raise LookupError("boom\nsecond line")
+
+    assert command(1) == 2
+    assert capsys.readouterr().err == "lumyx-migrate: error: internal error: LookupError: boom; please report it\n"

@@ -106,7 +106,7 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     return renderers[fmt]()
 
 
-def summary(results: Sequence[FileResult], *, problems: int = 0, clean: int = 0) -> str:
+def summary(results: Sequence[FileResult], *, problems: int = 0, clean: int = 0, fix_command: str = "lumyx-migrate apply") -> str:
     """The human summary for stderr: files, pending changes, findings per code, fixes, errors.
 
     `problems` counts paths discovery could not take (broken links, unreadable folders): they
@@ -132,7 +132,7 @@ def summary(results: Sequence[FileResult], *, problems: int = 0, clean: int = 0)
             lines.append(f"  {counts[code]:>{width}}  {code}  {name_of(code)}".rstrip())
         if n_fixable:
             lines.append(
-                f"{FIX_MARKER} {n_fixable} fixable: run `lumyx-migrate apply` to fix "
+                f"{FIX_MARKER} {n_fixable} fixable: run `{fix_command}` to fix "
                 f"{'it' if n_fixable == 1 else 'them'}."
             )
     elif not errors and not problems:
