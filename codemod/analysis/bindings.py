@@ -62,6 +62,12 @@ class Scope:
 
 FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+# The expression types `Collector._expr` does something with (t-strings only where they exist).
+_EXPR_SEEN = frozenset(
+    t
+    for t in (ast.Constant, ast.JoinedStr, getattr(ast, "TemplateStr", None), ast.NamedExpr, ast.Lambda, *_COMPREHENSIONS)
+    if t is not None
+)
 
 
 # Fields that never hold a node worth visiting: the Load/Store/Del contexts and operator
@@ -331,6 +337,8 @@ class Collector:
     def _expr(self, node: ast.expr, scope: Scope) -> None:
         """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
         for sub in walk(node):
+            if type(sub) not in _EXPR_SEEN:
+                continue  # most nodes (names, attributes, calls...) bind and hold nothing here
             if isinstance(sub, ast.Constant):
                 if isinstance(sub.value, str):
                     self.strings.append(sub)
