@@ -86,8 +86,10 @@ def children(node: ast.AST) -> list[ast.AST]:
     cls = type(node)
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
-        names = getattr(cls, "_fields", ())
+        names = getattr(cls, "_fields", ()) if cls is not ast.Constant else ()  # its value is no node
         fields = _CHILD_FIELDS[cls] = tuple((f, f in _MIXED_LISTS) for f in names if f not in _NOT_CHILDREN)
+    if not fields:
+        return []
     out: list[ast.AST] = []
     for name, mixed in fields:
         value = getattr(node, name, None)
