@@ -140,7 +140,7 @@ def analyse_module(
         tree = parse(text)
     ctx = Context(text, tree, rules, path=path, project=project)
     walk = _Walk(ctx, summary.Collector(ctx, path))
-    for node, scope in ctx.resolver.walk():
+    for node, scope in ctx.resolver.walk(_BY_TYPE):
         for visit in _BY_TYPE.get(type(node), ()):
             visit(walk, node, scope)
     for finish in _PASSES:

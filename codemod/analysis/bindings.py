@@ -62,6 +62,12 @@ class Scope:
 
 FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+# The expression types `Collector._expr` does something with (t-strings only where they exist).
+_EXPR_SEEN = frozenset(
+    t
+    for t in (ast.Constant, ast.JoinedStr, getattr(ast, "TemplateStr", None), ast.NamedExpr, ast.Lambda, *_COMPREHENSIONS)
+    if t is not None
+)
 
 
 # Fields that never hold a node worth visiting: the Load/Store/Del contexts and operator
@@ -80,8 +86,10 @@ def children(node: ast.AST) -> list[ast.AST]:
     cls = type(node)
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
-        names = getattr(cls, "_fields", ())
+        names = getattr(cls, "_fields", ()) if cls is not ast.Constant else ()  # its value is no node
         fields = _CHILD_FIELDS[cls] = tuple((f, f in _MIXED_LISTS) for f in names if f not in _NOT_CHILDREN)
+    if not fields:
+        return []
     out: list[ast.AST] = []
     for name, mixed in fields:
         value = getattr(node, name, None)
@@ -331,6 +339,8 @@ class Collector:
     def _expr(self, node: ast.expr, scope: Scope) -> None:
         """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
         for sub in walk(node):
+            if type(sub) not in _EXPR_SEEN:
+                continue  # most nodes (names, attributes, calls...) bind and hold nothing here
             if isinstance(sub, ast.Constant):
                 if isinstance(sub.value, str):
                     self.strings.append(sub)

@@ -98,6 +98,13 @@ class Collector:
         self.passes: list[Pass] = []
         self.ctors: list[Ctor] = []
         self.param_functions: dict[str, tuple[str, ...]] = {}
+        self._roots: dict[str, bool] = {}  # `endpoints.is_resource_root`, asked once a name
+
+    def _is_root(self, name: str) -> bool:
+        known = self._roots.get(name)
+        if known is None:
+            known = self._roots[name] = self.ctx.rules.endpoints.is_resource_root(name)
+        return known
 
     def refs(self, val: Value) -> Refs:
         if isinstance(val, ClientVal):
@@ -170,7 +177,7 @@ class Collector:
             if parts[0] == self.ctx.rules.module_config.module:
                 return
             for i in range(1, len(parts)):
-                if endpoints.is_resource_root(parts[i]):
+                if self._is_root(parts[i]):
                     kind = endpoints.classify(".".join(parts[i:]))
                     if kind is not None:
                         refs = frozenset({"n:" + ".".join(parts[:i])})

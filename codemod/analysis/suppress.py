@@ -26,7 +26,8 @@ from codemod.types import Finding
 _IGNORE = re.compile(r"#\s*lumyx:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\]|(?![\w\[-]))", re.IGNORECASE)
 _NOQA = re.compile(r"#\s*noqa:\s*([A-Za-z]+[0-9]+(?:[,\s]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 _OURS = re.compile(r"LMX[0-9]*$")
-_ANY = re.compile(r"#\s*(?:lumyx:\s*ignore|noqa:)", re.IGNORECASE)
+# A line that may hold a suppression: only such a module is tokenized (a noqa of E501 is not one).
+_ANY = re.compile(r"#\s*(?:lumyx:\s*ignore|noqa:[^\n]*LMX)", re.IGNORECASE)
 _COMPOUND = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,

@@ -9,7 +9,8 @@ except that a use sees the last binding before it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
+from itertools import repeat
 
 from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, children, pos_of
 from codemod.analysis.facts import scope_qualname
@@ -70,22 +71,27 @@ class Resolver:
         self.project = project
         self._active: set[int] = set()
 
-    def walk(self) -> Iterator[tuple[ast.AST, Scope]]:
-        """Every node of the module with the scope it is evaluated in (pre-order); contexts
-        and operators left out (see `bindings.children`)."""
+    def walk(self, types: Container[type] | None = None) -> Iterator[tuple[ast.AST, Scope]]:
+        """Every node of the module (only those of `types`, when given) with the scope it is
+        evaluated in (pre-order); contexts and operators left out (see `bindings.children`)."""
         stack: list[tuple[ast.AST, Scope]] = [(self.module.node, self.module)]
         scope_of = self.scope_of
+        pop, push = stack.pop, stack.extend
         while stack:
-            node, scope = stack.pop()
-            yield node, scope
+            node, scope = pop()
+            if types is None or type(node) in types:
+                yield node, scope
             kids = children(node)
+            if not kids:
+                continue
+            kids.reverse()
             inner = scope_of.get(id(node))
             if inner is None or inner is scope:
-                stack.extend((child, scope) for child in reversed(kids))
+                push(zip(kids, repeat(scope)))
                 continue
             # Decorators, defaults, bases and annotations run in the outer scope.
             body = _body_ids(node)
-            stack.extend((child, inner if body is None or id(child) in body else scope) for child in reversed(kids))
+            push([(child, inner if body is None or id(child) in body else scope) for child in kids])
 
     def lookup(self, name: str, scope: Scope, pos: Pos) -> Binding | None:
         """The binding a use of `name` at `pos` in `scope` sees."""
