@@ -65,3 +65,17 @@ def test_a_constant_also_passed_to_a_migrated_client_stays_when_one_call_stays(t
     results = migrate(tmp_path, files)
     assert codes(results["other.py"]) == ["LMX101*"]
     assert "settings.py" not in results or not results["settings.py"].changed
+
+
+def test_a_factory_re_exported_by_a_package_is_followed(tmp_path: Path) -> None:
+    """`pkg/__init__.py` re-exports `get_client`; a module calls it through the package."""
+    (tmp_path / "pkg").mkdir()
+    files = {
+        "pkg/clients.py": CLIENTS,
+        "pkg/__init__.py": "from .clients import get_client\n",
+        "embed.py": EMBED.replace("from clients import", "from pkg import"),
+        "chat.py": "from pkg import get_client\n\nget_client().chat.completions.create(model='gpt-4o', messages=[])\n",
+    }
+    results = migrate(tmp_path, files)
+    assert codes(results["pkg/clients.py"]) == ["LMX106"]
+    assert "chat.py" not in results or not results["chat.py"].changed, "the kept client's model stays"

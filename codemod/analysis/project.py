@@ -76,12 +76,25 @@ class ProjectView:
         return None
 
     def _exported(self, qname: str, *, call: bool) -> frozenset[str]:
-        found = self._split_name(qname)
+        found = self._split_name(qname) or self._re_exported(qname, call=call)
         if found is None:
             return frozenset()
         module, name = found
-        refs = module.exports.get(f"{name}()" if call else name, frozenset())
-        return frozenset().union(*(self.resolve(r, module) for r in refs))
+        refs = module.exports.get(f"{name}()" if call else name)
+        if refs is None and call:  # `from .clients import get_client` re-exported, then called
+            refs = frozenset("f:" + r[2:] for r in module.exports.get(name, ()) if r.startswith("n:"))
+        return frozenset().union(*(self.resolve(r, module) for r in refs or ()))
+
+    def _re_exported(self, qname: str, *, call: bool) -> tuple[Summary, str] | None:
+        """`pkg.name` when `pkg/__init__.py` only re-exports it (and, naming no client module,
+        was never read): the one module under `pkg` that defines `name`."""
+        package, _, name = qname.rpartition(".")
+        key = f"{name}()" if call else name
+        found = [
+            s for s in self.summaries.values()
+            if key in s.exports and (f".{s.module}".find(f".{package}.") != -1 or s.module.startswith(f"{package}."))
+        ]
+        return (found[0], name) if len(found) == 1 else None
 
     def _param(self, where: Summary, function: str, param: str) -> frozenset[str]:
         names = where.params.get(function, ())

@@ -11,6 +11,8 @@ its module). A relative import keeps its leading dots until the view resolves it
 from __future__ import annotations
 
 import ast
+import functools
+import sys
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
@@ -216,7 +218,7 @@ class Collector:
         for name, bindings in resolver.module.bindings.items():
             real = [b for b in bindings if not b.fallback] or bindings
             val = resolver.binding_value(real[-1])
-            refs = self.refs(val) if not isinstance(val, QName) else frozenset({f"n:{val.name}"})
+            refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
             if isinstance(val, FuncVal):
@@ -232,6 +234,20 @@ class Collector:
             uses=tuple(self.uses),
             passes=tuple(self.passes),
         )
+
+
+    def _project_name(self, qname: str) -> Refs:
+        """An imported name kept for the project view (a re-export it may have to follow), unless
+        it surely comes from outside the project: the stdlib or a client module of the rules."""
+        root = qname.split(".")[0]
+        if root in sys.stdlib_module_names or root in self._outside:
+            return frozenset()
+        return frozenset({f"n:{qname}"})
+
+    @functools.cached_property
+    def _outside(self) -> frozenset[str]:
+        rules = self.ctx.rules
+        return frozenset({rules.module_config.module.split(".")[0], *(c.module.split(".")[0] for c in rules.clients)})
 
 
 def _receiver(func: ast.expr, depth: int) -> ast.expr:
