@@ -120,7 +120,7 @@ class Scan:
 
     def add(self, result: FileResult, path: str = "") -> None:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
-        if result.summary is not None:
+        if _worth_keeping(result.summary):
             self.summaries.append(result.summary)
             self.paths[result.path] = path
         if result.findings or result.error is not None or result.skipped is not None or result.changed:
@@ -129,6 +129,11 @@ class Scan:
         self.clean += 1
         if self.clean_paths is not None:
             self.clean_paths.append(result.path)
+
+
+def _worth_keeping(summary: object) -> bool:
+    """A summary that can matter to the project view: it builds, uses, passes or exports."""
+    return any(getattr(summary, name, None) for name in ("ctors", "uses", "passes", "exports"))
 
 
 def scan(

@@ -147,7 +147,8 @@ class Collector:
         for param, expr in arguments:
             if not isinstance(expr, ast.Name | ast.Attribute):
                 continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
-            refs = self.refs(self.ctx.value(expr, scope))
+            val = self.ctx.value(expr, scope)
+            refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
             if refs:
                 self.passes.append(Pass(callee, param, refs))
 
