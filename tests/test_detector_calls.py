@@ -317,3 +317,35 @@ def test_the_rules_file_decides(
     source = HEAD + call + "\n"
     assert codes(source, rules_with(tmp_path, rules_text)) == with_rules
     assert codes(source) == by_default
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "from openai import OpenAI\n\ndef summarise(client, text):\n    return client.responses.create(input=text)\n",
+            ["LMX307"],
+            id="unserved call on a parameter nobody ties to a client: reported as a warning",
+        ),
+        pytest.param(
+            "import requests\n\ndef summarise(client, text):\n    return client.responses.create(input=text)\n",
+            [],
+            id="a module that does not use OpenAI: its parameters are somebody else's",
+        ),
+        pytest.param(
+            "from openai import OpenAI\n\ndef ask(client, text):\n    return client.chat.completions.create(messages=[])\n",
+            [],
+            id="a served call on an untied parameter: nothing to say",
+        ),
+        pytest.param(
+            "from openai import OpenAI\n\ndef embed(client, text):\n    return client.embeddings.create(input=text)\n\n"
+            "embed(OpenAI(), 'x')\n",
+            ["LMX106"],
+            id="a call site ties the parameter: the client is kept instead (no LMX307)",
+        ),
+    ],
+)
+def test_unserved_call_on_an_untied_parameter(source: str, expected: list[str]) -> None:
+    from support import findings
+
+    assert [f.code for f in findings(source)] == expected

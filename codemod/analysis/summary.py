@@ -145,8 +145,8 @@ class Collector:
         arguments: list[tuple[int | str, ast.expr]] = list(enumerate(call.args))
         arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for param, expr in arguments:
-            if not isinstance(expr, ast.Name | ast.Attribute):
-                continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
+            if not isinstance(expr, ast.Name | ast.Attribute | ast.Call):
+                continue  # a client is handed over by name (`f(client)`) or built in place (`f(OpenAI())`)
             val = self.ctx.value(expr, scope)
             refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
             if refs:

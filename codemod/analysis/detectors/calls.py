@@ -15,9 +15,9 @@ from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.detectors import models
 from codemod.analysis.detectors.clients import client_state
-from codemod.analysis.values import ClientVal, DictVal, QName, ResourceVal
+from codemod.analysis.values import ClientVal, DictVal, QName, RefVal, ResourceVal
 
-CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306")
+CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306", "LMX307")
 
 
 @dataclass
@@ -79,6 +79,31 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
             status == "split" and ctx.rules.endpoints.classify(path) in ("served", "exclusive")
         )
         endpoint_call(ctx, call, scope, path, allowed=allowed)
+    elif isinstance(func, ResourceVal) and isinstance(func.base, RefVal) and func.base.ref.startswith("p:"):
+        _untied(ctx, call, ".".join(func.path))
+
+
+def _untied(ctx: Context, call: ast.Call, path: str) -> None:
+    """An unserved call on a parameter no call site in the project ties to a client: in a
+    module that uses OpenAI it may well be one, and moving it would make this call fail."""
+    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
+        return
+    assert isinstance(call.func, ast.Attribute)
+    message = (
+        f"`{path}` is not served by {ctx.rules.provider.name}; the tool cannot tell which client this "
+        "parameter receives: if it is one moved there, this call will fail"
+    )
+    ctx.add("LMX307", message, call.func)
+
+
+def _uses_openai(ctx: Context) -> bool:
+    """Does the module import the SDK or a client module of the rules?"""
+    roots = {ctx.rules.module_config.module.split(".")[0], *(c.module.split(".")[0] for c in ctx.rules.clients)}
+    return any(
+        b.kind == "import" and (b.qname or "").split(".")[0] in roots
+        for bindings in ctx.resolver.module.bindings.values()
+        for b in bindings
+    )
 
 
 def endpoint_call(
