@@ -548,3 +548,32 @@ def test_positions_and_messages() -> None:
     messages = [f.message for f in findings(source)]
     assert "localhost" in messages[1]
     assert "get_key()" in messages[2]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os\nfrom openai import OpenAI\nc = OpenAI()\n",
+            "import os\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os\nfrom openai import OpenAI\n"
+            f"c = OpenAI(\n    {KEY},\n    {BASE},\n)\n",
+            id="os bound only under if TYPE_CHECKING is not there at run time: import os added",
+        ),
+        pytest.param(
+            "import sys\nif sys.platform == \"win32\":\n    import os\nfrom openai import OpenAI\nc = OpenAI()\n",
+            "import os\nimport sys\nif sys.platform == \"win32\":\n    import os\nfrom openai import OpenAI\n"
+            f"c = OpenAI(\n    {KEY},\n    {BASE},\n)\n",
+            id="os bound only on one platform: import os added",
+        ),
+    ],
+)
+def test_conditionally_imported_os_is_not_relied_on(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+def test_a_malformed_base_url_is_a_finding_not_an_error() -> None:
+    source = 'from openai import OpenAI\nc = OpenAI(base_url="http://[::1:8000/v1")\n'
+    assert [(f.code, f.message) for f in findings(source)] == [
+        ("LMX102", "client `OpenAI` points at another host, not Lumyx AI: left as it is")
+    ]
+    assert_noop(source)

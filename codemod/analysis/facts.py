@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit
 
 from codemod.analysis.bindings import Scope
 
@@ -37,3 +38,11 @@ def scope_qualname(scope: Scope) -> str | None:
         parts.append(name)
         current = current.parent
     return ".".join(reversed(parts)) or None
+
+
+def hostname(url: str) -> str | None:
+    """The host of a URL; None for one that does not parse (`http://[::1:8000/v1`)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None

@@ -54,9 +54,19 @@ class Inserts:
     @cached_property
     def _os(self) -> tuple[str, tuple[Edit, ...]]:
         alias = self.resolver.module.import_alias("os")
-        if alias is not None:
+        if alias is not None and not self._conditional(alias):
             return alias, ()
         return "os", (self._import_edit("import os"),)
+
+    def _conditional(self, name: str) -> bool:
+        """Is the module-level import bound to `name` under an `if` (`if TYPE_CHECKING:`,
+        `if sys.platform == ...`)? Then the name may not exist when the fix's code runs."""
+        binding = self.resolver.module.bindings[name][-1]
+        line = binding.pos[0]
+        return any(
+            isinstance(stmt, ast.If | ast.While) and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
+            for stmt in self.tree.body
+        )
 
     @property
     def os_name(self) -> str:

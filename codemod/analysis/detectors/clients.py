@@ -10,11 +10,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
 from codemod.analysis.detectors import placement, repoint
+from codemod.analysis.facts import hostname
 from codemod.analysis.values import ClientVal, DictVal, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
@@ -115,7 +115,7 @@ def _refusal(
     (key_verdict, key_arg), (base_verdict, base_arg) = key, base
     if base_verdict == "elsewhere" and base_arg is not None:
         url = ctx.value(base_arg.value, scope)
-        host = urlsplit(str(url.node.value)).hostname if isinstance(url, StrVal) else None
+        host = hostname(str(url.node.value)) if isinstance(url, StrVal) else None
         where = host or "another host"
         message = f"client `{shown}` points at {where}, not {target}: left as it is"
         return ClientState("elsewhere", [ctx.finding("LMX102", message, base_arg.node)])

@@ -13,10 +13,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import ClientState, Context
+from codemod.analysis.facts import hostname
 from codemod.analysis.values import ClientVal, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import Edit, EditKind, Finding, Fix
@@ -65,7 +65,7 @@ def refusal(ctx: Context, call: ast.Call, found: list[Move]) -> ClientState | No
             verdict = ctx.base_verdict(move.value, move.scope)
             if verdict == "elsewhere":
                 url = ctx.value(move.value, move.scope)
-                host = urlsplit(str(url.node.value)).hostname if isinstance(url, StrVal) else None
+                host = hostname(str(url.node.value)) if isinstance(url, StrVal) else None
                 message = f"client `{shown}` is re-pointed at {host or 'another host'} by `{move.how}`: left as it is"
                 return ClientState("elsewhere", [ctx.finding("LMX102", message, move.node)])
             if verdict == "opaque":
