@@ -250,6 +250,12 @@ REPORT = """\
 
 - `sub/app.py`: 2 fixes
 
+## Clients
+
+| client | where | decision | why |
+|---|---|---|---|
+| `OpenAI` | `sub/app.py:3:10` | migrate | OpenAI client `OpenAI` is not pointed at Lumyx AI |
+
 ## Needs a person (4)
 
 ### `LMX302` unserved-chat-parameter (2) ([docs](https://github.com/lumyx-ai/lumyx-migrate/blob/main/docs/codes.md#lmx302))
@@ -306,3 +312,29 @@ def test_check_quiet_help_does_not_speak_of_diffs(monkeypatch: pytest.MonkeyPatc
     _, out, _ = cli(["check", "--help"], tmp_path, monkeypatch)
     quiet = out.split("-q, --quiet", 1)[1].split("\n  -", 1)[0]
     assert "diff" not in quiet and "summary" in quiet
+
+
+@pytest.mark.parametrize(
+    ("project", "rows"),
+    [
+        pytest.param(
+            "rag_app",
+            ["| `OpenAI` | `rag/clients.py:10:12` | keep on OpenAI |", "| `OpenAI` | `rag/rerank.py:7:10` | migrate |"],
+            id="a shared factory that embeds is kept, a chat-only client migrated",
+        ),
+        pytest.param(
+            "class_client_app",
+            ["| `OpenAI` | `assistant.py:11:23` | split |"],
+            id="with unserved-clients = split the class's client is split",
+        ),
+    ],
+)
+def test_report_gives_each_clients_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: str, rows: list[str]
+) -> None:
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / project / "before", tmp_path / project)
+    _, out, _ = cli(["report", "."], tmp_path / project, monkeypatch)
+    table = [line for line in out.splitlines() if line.startswith("| `")]
+    assert [row.rsplit(" | ", 1)[0] + " |" for row in table] == rows

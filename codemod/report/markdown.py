@@ -90,8 +90,37 @@ def migration_report(
         needs=tuple(needs),
         unprocessed=tuple(unprocessed),
         env=_env_vars(results, active),
-        decisions=tuple(decisions),
+        decisions=tuple(decisions) or _decisions(results),
     )
+
+
+# The finding a client's decision shows as, and the decision it stands for.
+_DECIDED = {
+    "LMX101": "migrate",
+    "LMX106": "keep on OpenAI",
+    "LMX107": "left as it is",
+    "LMX102": "left as it is",
+    "LMX103": "left as it is",
+    "LMX104": "left as it is (Azure)",
+}
+
+
+def _decisions(results: Sequence[FileResult]) -> tuple[Decision, ...]:
+    """Each constructor's decision, read off the finding that reports it (the project-wide
+    analysis gives every client exactly one of these)."""
+    out = []
+    for r in ordered(results):
+        for f in sorted(r.findings, key=finding_key):
+            decision = _DECIDED.get(f.code)
+            if decision is None or "`" not in f.message:
+                continue
+            client = f.message.split("`")[1]
+            if f.code == "LMX101" and f.fix is not None and "_openai`" in f.fix.title:
+                decision = "split"
+            elif f.code == "LMX101" and f.fix is None:
+                decision = "left as it is"
+            out.append(Decision(client, f"{r.path}:{where(f)}", decision, f.message))
+    return tuple(out)
 
 
 def _needs_section(report: MigrationReport) -> list[str]:
