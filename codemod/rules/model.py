@@ -84,6 +84,8 @@ class SourceFacts:
     wrappers: tuple[str, ...] = ()
     # Parameter defaults through which a framework passes a factory's result (`Depends(f)`).
     injectors: tuple[str, ...] = ()
+    # Modules that mock HTTP in tests: a client in a test module importing one is a test double.
+    http_mocks: tuple[str, ...] = ()
 
     @cached_property
     def key_regexes(self) -> tuple[re.Pattern[str], ...]:

@@ -63,8 +63,16 @@ def is_test_path(path: str) -> bool:
 
 
 def _talks_to_a_double(ctx: Context, call: ast.Call, args: Collection[str]) -> bool:
-    """An `http_client`/transport argument, a placeholder key, or a local base URL."""
+    """An `http_client`/transport argument, a placeholder key, a local base URL, or a module
+    that mocks HTTP itself (respx, pytest-httpx: the rules' `source.http_mocks`)."""
     if {"http_client", "transport", "_transport"} & set(args):
+        return True
+    mocks = ctx.rules.source.http_mocks
+    if any(
+        b.kind == "import" and (b.qname or "").split(".")[0] in mocks
+        for bindings in ctx.resolver.module.bindings.values()
+        for b in bindings
+    ):
         return True
     for kw in call.keywords:
         value = kw.value

@@ -1,0 +1,76 @@
+"""Where a client goes: test doubles left alone, constructors that cannot move, and the blank
+organization/project every migrated constructor gets (the rewrite tests leave those out)."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from support import default_rules
+
+from codemod.analysis import analyse
+from codemod.rewrite import apply_fixes
+
+MOCK = "import httpx\nfrom openai import OpenAI\n"
+
+
+def codes(source: str, path: str) -> list[str]:
+    return [f.code + ("*" if f.fix else "") for f in analyse(source, default_rules(), path=path)]
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "expected"),
+    [
+        pytest.param(MOCK + "c = OpenAI(api_key='test-key', http_client=httpx.Client())\n", "tests/test_app.py", [], id="http_client in a test: a double"),
+        pytest.param(MOCK + "c = OpenAI(api_key='test-key')\n", "tests/test_app.py", [], id="placeholder key in a test: a double"),
+        pytest.param(MOCK + "c = OpenAI(base_url='http://127.0.0.1:8080/v1')\n", "test_app.py", [], id="local base URL in a test: a double"),
+        pytest.param("import respx\nfrom openai import OpenAI\nc = OpenAI()\n", "tests/test_app.py", [], id="respx mocks HTTP in this test module"),
+        pytest.param("from pytest_httpx import HTTPXMock\nfrom openai import OpenAI\nc = OpenAI()\n", "tests/conftest.py", [], id="pytest-httpx mocks HTTP"),
+        pytest.param(MOCK + "c = OpenAI(api_key='test-key')\n", "app/client.py", ["LMX101*"], id="the same placeholder outside tests: migrated"),
+        pytest.param("import respx\nfrom openai import OpenAI\nc = OpenAI()\n", "app/client.py", ["LMX101*"], id="respx imported outside tests: migrated"),
+        pytest.param(MOCK + "c = OpenAI()\n", "tests/test_live.py", ["LMX101*"], id="a test that really calls OpenAI is migrated"),
+    ],
+)
+def test_test_doubles(source: str, path: str, expected: list[str]) -> None:
+    assert codes(source, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("from openai import OpenAI\nc = OpenAI(workload_identity=wi)\n", ["LMX107"], id="workload identity"),
+        pytest.param("from openai import OpenAI\nc = OpenAI(provider=p)\n", ["LMX107"], id="an auth provider"),
+        pytest.param("from llama_index.llms.openai import OpenAI\nllm = OpenAI()\n", ["LMX107"], id="LlamaIndex checks model names"),
+        pytest.param("from langchain_openai import OpenAIEmbeddings\ne = OpenAIEmbeddings()\n", ["LMX106"], id="an embeddings client stays"),
+    ],
+)
+def test_constructors_that_cannot_move(source: str, expected: list[str]) -> None:
+    assert codes(source, "app.py") == expected
+    assert apply_fixes(source, analyse(source, default_rules())) == source
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "import os\nfrom openai import OpenAI\nc = OpenAI(organization='org-1')\n",
+            "import os\nfrom openai import OpenAI\nc = OpenAI(\n    organization='',\n"
+            "    api_key=os.environ['LUMYX_API_KEY'],\n"
+            "    base_url=os.environ.get('LUMYX_BASE_URL', 'https://api.lumyx-ai.site/v1'),\n    project='',\n)\n",
+            id="an organization argument is blanked, the project added blank",
+        ),
+        pytest.param(
+            'import os\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="nova_1_1")\n',
+            'import os\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI(\n    model="nova_1_1",\n'
+            '    api_key=os.environ["LUMYX_API_KEY"],\n'
+            '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n'
+            '    default_headers={"OpenAI-Organization": "", "OpenAI-Project": ""},\n)\n',
+            id="LangChain reads OPENAI_ORG_ID itself: blank headers instead",
+        ),
+    ],
+)
+def test_organization_and_project_never_reach_the_provider(before: str, after: str) -> None:
+    ast.parse(after)
+    out = apply_fixes(before, analyse(before, default_rules()))
+    assert out == after
+    assert apply_fixes(out, analyse(out, default_rules())) == out
