@@ -55,8 +55,7 @@ def run(
     results = list(iter_results(code, opts, jobs=jobs, progress=progress))
     view = _view([r.summary for r in results], opts)
     if view is not None:
-        again = [(path, display) for path, display in code if view.needs_second_look(display)]
-        redone = {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
+        redone = _redo(view, code, opts, jobs)
         results = [redone.get(r.path, r) for r in results]
     if deployment:
         reads = opts.project_reads_lumyx or any(r.reads_provider_env for r in results)
@@ -199,11 +198,8 @@ def _second_look(out: Scan, opts: Options, jobs: int) -> None:
     view = _view(out.summaries, opts)
     if view is None:
         return
-    again = [(Path(out.paths[display]), display) for display in out.paths if view.needs_second_look(display)]
     out.summaries.clear()
-    if not again:
-        return
-    redone = {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
+    redone = _redo(view, [(Path(path), display) for display, path in out.paths.items()], opts, jobs)
     kept = [r for r in out.results if r.path not in redone]
     out.clean -= len(redone) - (len(out.results) - len(kept))  # the redone were clean or listed
     if out.clean_paths is not None:
@@ -211,6 +207,14 @@ def _second_look(out: Scan, opts: Options, jobs: int) -> None:
     out.results = kept
     for result in redone.values():
         out.add(dataclasses.replace(result, summary=None))
+
+
+def _redo(
+    view: ProjectView, files: Sequence[tuple[Path, str]], opts: Options, jobs: int | None
+) -> dict[str, FileResult]:
+    """The files whose result the project view changes, processed again with it, by path."""
+    again = [(path, display) for path, display in files if view.needs_second_look(display)]
+    return {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
 
 
 def _view(summaries: list[object], opts: Options) -> ProjectView | None:

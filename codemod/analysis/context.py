@@ -64,6 +64,7 @@ class Context:
         self.model_reach: dict[int, ModelReach] = {}
         self.ignored_literals: set[int] = set()
         self.client_states: dict[int, ClientState] = {}
+        self._callees: dict[int, Value] = {}
         # `name = Ctor(...)` / `self.name = Ctor(...)`: the statement and its target, by call
         self.assigned: dict[int, tuple[ast.stmt, str]] = {}
         self.test_doubles = False  # a client here talks to a test double (test code)
@@ -116,6 +117,24 @@ class Context:
 
     def value(self, node: ast.expr | None, scope: Scope) -> Value:
         return self.resolver.value(node, scope)
+
+    def callee(self, call: ast.Call, scope: Scope) -> Value:
+        """What a call's function stands for, resolved once for every detector that asks."""
+        key = id(call)
+        found = self._callees.get(key)
+        if found is None:
+            found = self._callees[key] = self.resolver.value(call.func, scope)
+        return found
+
+    @cached_property
+    def imported_roots(self) -> frozenset[str]:
+        """The top-level packages the module's own imports bind (`openai`, `respx`, ...)."""
+        return frozenset(
+            (b.qname or "").split(".")[0]
+            for bindings in self.resolver.module.bindings.values()
+            for b in bindings
+            if b.kind == "import"
+        )
 
     @property
     def module_scope(self) -> Scope:

@@ -11,7 +11,6 @@ its module). A relative import keeps its leading dots until the view resolves it
 from __future__ import annotations
 
 import ast
-import functools
 import sys
 from dataclasses import dataclass, field
 
@@ -133,7 +132,7 @@ class Collector:
             self.ctx.assigned[id(node.value)] = (node, self.ctx.source(target))
 
     def on_call(self, call: ast.Call, scope: Scope) -> None:
-        func = self.ctx.value(call.func, scope)
+        func = self.ctx.callee(call, scope)
         state = self.ctx.client_states.get(id(call))
         if state is not None and isinstance(func, QName):
             spec = self.ctx.rules.client_by_qualname[func.name]
@@ -241,14 +240,10 @@ class Collector:
         """An imported name kept for the project view (a re-export it may have to follow), unless
         it surely comes from outside the project: the stdlib or a client module of the rules."""
         root = qname.split(".")[0]
-        if root in sys.stdlib_module_names or root in self._outside:
+        if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()
         return frozenset({f"n:{qname}"})
 
-    @functools.cached_property
-    def _outside(self) -> frozenset[str]:
-        rules = self.ctx.rules
-        return frozenset({rules.module_config.module.split(".")[0], *(c.module.split(".")[0] for c in rules.clients)})
 
 
 def _receiver(func: ast.expr, depth: int) -> ast.expr:

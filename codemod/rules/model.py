@@ -249,6 +249,12 @@ class Rules:
     paths: tuple[str, ...] = field(default=(), metadata={"internal": True})
 
     @cached_property
+    def client_roots(self) -> frozenset[str]:
+        """The top-level packages of the SDK and of every client module: what code that uses
+        OpenAI imports, and what is never a module of the user's project."""
+        return frozenset({self.module_config.module.split(".")[0], *(c.module.split(".")[0] for c in self.clients)})
+
+    @cached_property
     def client_by_qualname(self) -> dict[str, ClientSpec]:
         return {q: spec for spec in self.clients for q in spec.qualified_names}
 

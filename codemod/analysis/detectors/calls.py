@@ -37,7 +37,7 @@ class CallState:
 
 def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> None:
     rules = ctx.rules
-    func = ctx.value(call.func, scope)
+    func = ctx.callee(call, scope)
     if isinstance(func, QName):
         spec = rules.client_by_qualname.get(func.name)
         if spec is not None:
@@ -86,7 +86,7 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
 def _untied(ctx: Context, call: ast.Call, path: str) -> None:
     """An unserved call on a parameter no call site in the project ties to a client: in a
     module that uses OpenAI it may well be one, and moving it would make this call fail."""
-    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
+    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not ctx.imported_roots & ctx.rules.client_roots:
         return
     assert isinstance(call.func, ast.Attribute)
     message = (
@@ -95,15 +95,6 @@ def _untied(ctx: Context, call: ast.Call, path: str) -> None:
     )
     ctx.add("LMX307", message, call.func)
 
-
-def _uses_openai(ctx: Context) -> bool:
-    """Does the module import the SDK or a client module of the rules?"""
-    roots = {ctx.rules.module_config.module.split(".")[0], *(c.module.split(".")[0] for c in ctx.rules.clients)}
-    return any(
-        b.kind == "import" and (b.qname or "").split(".")[0] in roots
-        for bindings in ctx.resolver.module.bindings.values()
-        for b in bindings
-    )
 
 
 def endpoint_call(

@@ -12,10 +12,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 from collections.abc import Collection
-from urllib.parse import urlsplit
 
 from codemod.analysis.context import ClientState, Context
-from codemod.analysis.facts import Decision
+from codemod.analysis.facts import Decision, hostname
 from codemod.analysis.summary import ctor_id
 from codemod.analysis.valuetypes import ClientVal
 from codemod.rules import ClientSpec
@@ -67,12 +66,7 @@ def _talks_to_a_double(ctx: Context, call: ast.Call, args: Collection[str]) -> b
     that mocks HTTP itself (respx, pytest-httpx: the rules' `source.http_mocks`)."""
     if {"http_client", "transport", "_transport"} & set(args):
         return True
-    mocks = ctx.rules.source.http_mocks
-    if any(
-        b.kind == "import" and (b.qname or "").split(".")[0] in mocks
-        for bindings in ctx.resolver.module.bindings.values()
-        for b in bindings
-    ):
+    if ctx.imported_roots & set(ctx.rules.source.http_mocks):
         return True
     for kw in call.keywords:
         value = kw.value
@@ -86,11 +80,7 @@ def _talks_to_a_double(ctx: Context, call: ast.Call, args: Collection[str]) -> b
 
 
 def _is_local(url: str) -> bool:
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return False
-    return host in _LOCAL_HOSTS
+    return hostname(url) in _LOCAL_HOSTS
 
 
 def decided(ctx: Context, call: ast.Call, found: Finding) -> ClientState:
