@@ -326,9 +326,10 @@ class Resolver:
         func = self.value(default.func, scope)
         if not (isinstance(func, QName) and func.name in self.rules.source.injectors):
             return None
-        factory = ast.Call(func=default.args[0], args=[], keywords=[])
-        ast.copy_location(factory, default.args[0])
-        val = self._call(factory, scope)
+        factory = self.value(default.args[0], scope)
+        if isinstance(factory, QName):
+            return self._remote(f"f:{factory.name}") or RefVal(f"f:{factory.name}")
+        val = self._returns(factory) if isinstance(factory, FuncVal) else None
         return val if isinstance(val, ClientVal | RefVal) else None
 
     def _remote(self, ref: str) -> ClientVal | None:
