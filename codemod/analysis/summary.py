@@ -144,8 +144,13 @@ class Collector:
         arguments: list[tuple[int | str, ast.expr]] = list(enumerate(call.args))
         arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for param, expr in arguments:
-            if not isinstance(expr, ast.Name | ast.Attribute | ast.Call):
-                continue  # a client is handed over by name (`f(client)`) or built in place (`f(OpenAI())`)
+            if isinstance(expr, ast.Call):  # built in place (`f(OpenAI())`): only a constructor counts
+                built = self.ctx.callee(expr, scope)  # resolved once, its own visit reuses it
+                if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
+                    self.passes.append(Pass(callee, param, frozenset({f"c:{ctor_id(self.path, expr)}"})))
+                continue
+            if not isinstance(expr, ast.Name | ast.Attribute):
+                continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
             val = self.ctx.value(expr, scope)
             refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
             if refs:
