@@ -134,8 +134,8 @@ class Collector:
     def on_call(self, call: ast.Call, scope: Scope) -> None:
         func = self.ctx.callee(call, scope)
         state = self.ctx.client_states.get(id(call))
-        if state is not None and isinstance(func, QName):
-            spec = self.ctx.rules.client_by_qualname[func.name]
+        spec = self.ctx.resolver.constructor(call, func, scope) if state is not None else None
+        if spec is not None and state is not None:
             self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Container, Iterator
 from itertools import repeat
 
+from codemod.analysis import ctorforms as forms
 from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, children, pos_of
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.valuetypes import (
@@ -54,7 +55,7 @@ __all__ = [
 UNKNOWN = Unknown()
 
 
-class Resolver:
+class Resolver(forms.ConstructorForms):
     """Answers what an expression stands for, at the place it is written."""
 
     def __init__(self, tree: ast.Module, rules: Rules, project: ProjectFacts | None = None) -> None:
@@ -70,6 +71,7 @@ class Resolver:
         self.rules = rules
         self.project = project
         self._active: set[int] = set()
+        self._subclasses: dict[int, forms.Subclass | None] = {}
 
     def walk(self, types: Container[type] | None = None) -> Iterator[tuple[ast.AST, Scope]]:
         """Every node of the module (only those of `types`, when given) with the scope it is
@@ -145,6 +147,9 @@ class Resolver:
             base = self.value(node.value, scope)
             if isinstance(base, QName) and base.name == "os.environ":
                 return EnvVal(node, _const_str(node.slice), None)
+            if isinstance(base, DictVal):  # `CLIENTS[name]`
+                found = [self.value(v, base.scope) for v in base.node.values]
+                return forms.choice(found, self.rules, "its class is looked up in a dict at run time") or UNKNOWN
             return UNKNOWN
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return StrVal(node)
@@ -163,7 +168,9 @@ class Resolver:
                 val = self.value(branch, scope)
                 if isinstance(val, ClientVal):
                     return val
-            return UNKNOWN
+            branches = [b for b in (node.body, node.orelse) if not (isinstance(b, ast.Constant) and b.value is None)]
+            found = [self.value(b, scope) for b in branches]
+            return forms.choice(found, self.rules, "its class is chosen at run time") or UNKNOWN
         if isinstance(node, ast.NamedExpr):
             return self.value(node.value, scope)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -220,7 +227,7 @@ class Resolver:
         if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
             inner = self.scope_of.get(id(binding.node))
             if inner is not None:
-                return ClassVal(binding.node, inner)
+                return self._class_value(ClassVal(binding.node, inner))
         return UNKNOWN
 
     def _annotation_client(self, annotation: ast.expr | None, scope: Scope) -> ClientVal | None:
@@ -245,6 +252,8 @@ class Resolver:
         return None
 
     def _attribute(self, node: ast.Attribute, scope: Scope) -> Value:
+        if forms.is_super_init(node):
+            return self._super_init(node, scope)
         base = self.value(node.value, scope)
         attr = node.attr
         if isinstance(base, QName):
@@ -284,10 +293,10 @@ class Resolver:
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         func = self.value(node.func, scope)
+        built = self._built(node, func, scope)
+        if built is not None:
+            return built
         if isinstance(func, QName):
-            spec = self.rules.client_by_qualname.get(func.name)
-            if spec is not None:
-                return ClientVal(spec, node)
             if func.name in self.rules.source.wrappers and node.args:
                 return self.value(node.args[0], scope)  # `instructor.from_openai(client)`
             if func.name not in ("os.getenv", "os.environ.get"):
@@ -315,8 +324,6 @@ class Resolver:
             return UNKNOWN
         if isinstance(func, FuncVal):
             return self._returns(func)
-        if isinstance(func, ClassVal):
-            return UNKNOWN
         return UNKNOWN
 
     def _injected(self, default: ast.expr | None, scope: Scope) -> Value | None:
