@@ -10,7 +10,15 @@ import dataclasses
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Binding, Pos, Scope, pos_of
-from codemod.analysis.valuetypes import ChosenClass, ClassVal, ClientVal, PartialVal, QName, Unknown, Value
+from codemod.analysis.valuetypes import (
+    ChosenClass,
+    ClassVal,
+    ClientVal,
+    PartialVal,
+    QName,
+    Unknown,
+    Value,
+)
 from codemod.rules import ClientSpec, Rules
 
 # `functools.partial(OpenAI, ...)`: the partial is the constructor, calling it builds a client.
@@ -131,18 +139,23 @@ class ConstructorForms:
                 return val.spec
         return None
 
+    def builds(self, val: Value) -> ClientVal | None:
+        """The client calling `val` builds, when that is one constructor (a partial of a client
+        class, a subclass built through its `super().__init__` call): what another module that
+        calls it uses."""
+        if isinstance(val, PartialVal):
+            return ClientVal(val.spec, val.call)
+        sub = self._subclass(val) if isinstance(val, ClassVal) else None
+        spec = client_class(sub.base, self.rules) if sub is not None else None
+        return ClientVal(spec, sub.ctor) if sub is not None and sub.ctor is not None and spec is not None else None
+
     def _built(self, node: ast.Call, func: Value, scope: Scope) -> Value | None:
         """What a call builds when it builds a client (or a partial of one); None otherwise."""
         spec = client_class(func, self.rules)
         if spec is not None:
             return ClientVal(spec, node)
-        if isinstance(func, PartialVal):
-            return ClientVal(func.spec, func.call)
-        if isinstance(func, ClassVal):
-            sub = self._subclass(func)
-            if sub is not None and sub.ctor is not None:
-                return ClientVal(client_class(sub.base, self.rules) or _never(), sub.ctor)
-            return None
+        if isinstance(func, PartialVal | ClassVal):
+            return self.builds(func)
         if isinstance(func, QName) and func.name in PARTIALS and node.args:
             spec = client_class(self.value(node.args[0], scope), self.rules)
             return PartialVal(spec, node) if spec is not None else None
@@ -209,7 +222,3 @@ class ConstructorForms:
 
 
 UNKNOWN_VALUE = Unknown()
-
-
-def _never() -> ClientSpec:
-    raise AssertionError("a subclass is recorded only with its base's spec")

@@ -226,6 +226,9 @@ class Collector:
             refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
+            built = resolver.builds(val)  # a partial or subclass of a client class, called there
+            if built is not None:
+                exports[f"{name}()"] = self.refs(built)
             if isinstance(val, FuncVal):
                 returned = frozenset().union(*(self.refs(self.ctx.value(e, val.scope)) for e in val.scope.returns))
                 if returned:

@@ -16,12 +16,14 @@ from codemod.analysis import ctorforms as forms
 from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, children, pos_of
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.valuetypes import (
+    ChosenClass,
     ClassVal,
     ClientVal,
     DictVal,
     EnvVal,
     FuncVal,
     ParamVal,
+    PartialVal,
     ProjectFacts,
     QName,
     RefVal,
@@ -35,12 +37,14 @@ from codemod.rules import Rules
 
 __all__ = [
     "UNKNOWN",
+    "ChosenClass",
     "ClassVal",
     "ClientVal",
     "DictVal",
     "EnvVal",
     "FuncVal",
     "ParamVal",
+    "PartialVal",
     "ProjectFacts",
     "QName",
     "RefVal",

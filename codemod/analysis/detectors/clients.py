@@ -13,9 +13,10 @@ from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
+from codemod.analysis.ctorforms import PARTIALS
 from codemod.analysis.detectors import placement, repoint
 from codemod.analysis.facts import hostname
-from codemod.analysis.values import ClientVal, DictVal, StrVal
+from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
 
@@ -64,6 +65,7 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     later = repoint.moves(ctx, call, spec)
     refused = (
         placement.cannot_move(ctx, call, spec, args)
+        or _overridden(ctx, call, spec, scope)
         or repoint.refusal(ctx, call, later)
         or _refusal(
             ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs, blanked=blanks == ([], [])
@@ -212,6 +214,27 @@ def _visible_dict(ctx: Context, expr: ast.expr, scope: Scope) -> DictVal | None:
     if binding.scope.bindings.get(expr.id) != [binding]:
         return None
     return val if ctx.only_spread(expr.id, binding) else None
+
+
+def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) -> ClientState | None:
+    """LMX107 for a `functools.partial` of a client some call of which passes its own key, base
+    URL, organization, project or headers (or `**kwargs`): those win over the partial's, so
+    adding the provider's there would send another key to the provider."""
+    func = ctx.callee(call, scope)
+    if not (isinstance(func, QName) and func.name in PARTIALS):
+        return None
+    own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
+    for node, where in ctx.resolver.walk({ast.Call}):
+        assert isinstance(node, ast.Call)
+        made = ctx.callee(node, where)
+        if not (isinstance(made, PartialVal) and made.call is call):
+            continue
+        passed = next((kw for kw in node.keywords if kw.arg is None or kw.arg in own), None)
+        if passed is not None:
+            what = f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
+            message = f"client `{_short(ctx.source(call))}`: a call of it passes its own {what}, which would win over the {ctx.rules.provider.name} ones; left as it is"
+            return ClientState("refused", [ctx.finding("LMX107", message, node)])
+    return None
 
 
 def _why_unfixable(ctx: Context, call: ast.Call, scope: Scope) -> str | None:
