@@ -817,3 +817,73 @@ def test_a_partial_whose_caller_passes_organization_is_kept_under_the_default_ru
     source = "from functools import partial\nfrom openai import OpenAI\nmake = partial(OpenAI)\nc = make(organization='org-2')\n"
     assert codes(source, load_rules()) == ["LMX108"]
     assert codes(source.replace("organization='org-2'", "timeout=1"), load_rules()) == ["LMX101*"]
+
+
+SELF_USES = [
+    pytest.param(
+        dedent(
+            """\
+            import os
+            from openai import OpenAI
+
+            class Mine(OpenAI):
+                def __init__(self) -> None:
+                    super().__init__(timeout=3)
+
+                def ask(self, q):
+                    return self.chat.completions.create(model="gpt-4", messages=[q])
+            """
+        ),
+        dedent(
+            f"""\
+            import os
+            from openai import OpenAI
+
+            class Mine(OpenAI):
+                def __init__(self) -> None:
+                    super().__init__(
+                        timeout=3,
+                        {KEY},
+                        {BASE},
+                    )
+
+                def ask(self, q):
+                    return self.chat.completions.create(model="nova_1_1", messages=[q])
+            """
+        ),
+        id="self.chat in a subclass built through super().__init__: tied to that call, model mapped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), SELF_USES)
+def test_calls_on_self_in_a_subclass(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+SELF_KEPT = [
+    pytest.param(
+        "from openai import OpenAI\n\nclass Mine(OpenAI):\n    def __init__(self) -> None:\n        super().__init__(timeout=3)\n\n"
+        "    def emb(self):\n        return self.embeddings.create(model='text-embedding-3-small', input='x')\n",
+        ["LMX106"],
+        id="an unserved call on self is seen: the subclass stays on OpenAI",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass Plain(OpenAI):\n    def ask(self, q):\n"
+        "        return self.chat.completions.create(model=M, messages=[q])\n\np = Plain()\n",
+        ["LMX108"],
+        id="a subclass without __init__ calling the API on self: kept (which constructor built self is unknown)",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass Plain(OpenAI):\n    def fast(self):\n"
+        "        return self.with_options(timeout=1)\n\np = Plain()\n",
+        ["LMX108"],
+        id="self.with_options counts as a use of self",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), SELF_KEPT)
+def test_calls_on_self_kept(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+    assert_noop(source)

@@ -200,6 +200,11 @@ class ConstructorForms:
         found: Subclass | None = None
         if isinstance(base, QName | ChosenClass):
             ctor, why = subclass_refusal(cls.node, method(cls.node, "__init__"))
+            if ctor is None and not why and self._calls_on_self(cls.node):
+                why = (
+                    f"subclass `{cls.node.name}` calls the API on `self` in its methods without an `__init__` "
+                    "that calls `super().__init__(...)`; the tool cannot tie those calls to one constructor"
+                )
             spec = client_class(base, self.rules)
             if why and spec is not None:
                 found = Subclass(ChosenClass(kept(spec, why)), None)
@@ -209,6 +214,29 @@ class ConstructorForms:
                 found = Subclass(base, ctor)
         self._subclasses[key] = found
         return found
+
+    def self_client(self, cls: Scope) -> ClientVal | None:
+        """What `self` is in a method of a client subclass built through its `super().__init__`."""
+        if not isinstance(cls.node, ast.ClassDef):
+            return None
+        return self.builds(ClassVal(cls.node, cls))
+
+    def _calls_on_self(self, cls: ast.ClassDef) -> bool:
+        """Does a method of `cls` reach the API through `self` (`self.chat...`)?"""
+        endpoints = self.rules.endpoints
+        for fn in cls.body:
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) or not fn.args.args:
+                continue
+            me = fn.args.args[0].arg
+            for node in ast.walk(fn):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == me
+                    and (endpoints.is_resource_root(node.attr) or node.attr in endpoints.passthrough)
+                ):
+                    return True
+        return False
 
     def _super_init(self, node: ast.Attribute, scope: Scope) -> Value:
         """`super().__init__` in a client subclass's constructor: the base class, called."""

@@ -274,7 +274,11 @@ class Resolver(forms.ConstructorForms):
                 return base
             return ResourceVal(base.base, (*base.path, attr))
         if isinstance(base, SelfVal):
-            return self._class_attr(base.scope, attr, instance=True)
+            found = self._class_attr(base.scope, attr, instance=True)
+            own = self.self_client(base.scope) if isinstance(found, Unknown) else None
+            if own is not None:  # `self.chat` in a client subclass: the client itself
+                return own if attr in self.rules.endpoints.passthrough else ResourceVal(own, (attr,))
+            return found
         if isinstance(base, ClassVal):
             return self._class_attr(base.scope, attr, instance=False)
         return UNKNOWN
