@@ -887,3 +887,51 @@ SELF_KEPT = [
 def test_calls_on_self_kept(source: str, expected: list[str]) -> None:
     assert codes(source) == expected
     assert_noop(source)
+
+
+HEADERS = 'default_headers={"OpenAI-Organization": "", "OpenAI-Project": ""}'
+INIT = "import os\nfrom langchain.chat_models import init_chat_model\n"
+
+INIT_CHAT_MODEL = [
+    pytest.param(
+        f'{INIT}llm = init_chat_model("gpt-4o", model_provider="openai", temperature=0)\n',
+        f'{INIT}llm = init_chat_model(\n    "nova_1_1",\n    model_provider="openai",\n    temperature=0,\n{ARGS}    {HEADERS},\n)\n',
+        id="init_chat_model(model_provider='openai'): a ChatOpenAI, migrated with key, base URL, blank headers; model mapped",
+    ),
+    pytest.param(
+        f'{INIT}llm = init_chat_model("openai:gpt-4o")\n',
+        f'{INIT}llm = init_chat_model(\n    "openai:nova_1_1",\n{ARGS}    {HEADERS},\n)\n',
+        id="init_chat_model('openai:gpt-4o'): the provider prefix kept on the mapped model",
+    ),
+    pytest.param(
+        f'{INIT}llm = init_chat_model(model="openai:gpt-4", api_key=os.environ["OPENAI_API_KEY"])\n',
+        f'{INIT}llm = init_chat_model(\n    model="openai:nova_1_1",\n{ARGS}    {HEADERS},\n)\n',
+        id="init_chat_model(model=...) with OpenAI's key read: the read replaced",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), INIT_CHAT_MODEL)
+def test_init_chat_model(before: str, after: str) -> None:
+    from codemod.rules import load_rules
+
+    assert_rewrite(before, after, load_rules())
+
+
+INIT_UNTOUCHED = [
+    pytest.param(f'{INIT}llm = init_chat_model("claude-3-5-sonnet", model_provider="anthropic")\n', id="another provider"),
+    pytest.param(f'{INIT}llm = init_chat_model("x", model_provider=provider)\n', id="a provider known only at run time"),
+    pytest.param(f'{INIT}llm = init_chat_model("anthropic:claude-3")\n', id="another provider's prefix"),
+    pytest.param(f'{INIT}llm = init_chat_model("x", **config)\n', id="a **spread that may name the provider"),
+    pytest.param(
+        f'{INIT}from functools import partial\nmake = partial(init_chat_model, model_provider="anthropic")\n',
+        id="a partial of init_chat_model is not a client class partial",
+    ),
+    pytest.param('def init_chat_model(*a, **k): ...\nllm = init_chat_model("openai:x")\n', id="a local function of that name"),
+]
+
+
+@pytest.mark.parametrize("source", INIT_UNTOUCHED)
+def test_init_chat_model_untouched(source: str) -> None:
+    assert codes(source) == []
+    assert_noop(source)

@@ -91,6 +91,22 @@ def client_class(val: object, rules: Rules) -> ClientSpec | None:
     return None
 
 
+def for_provider(call: ast.Call, spec: ClientSpec) -> bool:
+    """Does this call of a one-provider factory (`init_chat_model`) build the client `spec` is?
+    Only when it names the provider literally, by argument or as the model's prefix."""
+    if not spec.provider_arg:
+        return True
+    named = next((k.value for k in call.keywords if k.arg == spec.provider_arg), None)
+    if named is not None:
+        return isinstance(named, ast.Constant) and named.value == spec.provider
+    if any(k.arg is None for k in call.keywords):
+        return False  # a `**spread` may name another provider
+    model = next((k.value for k in call.keywords if k.arg in spec.model_args), None)
+    if model is None and 0 <= spec.model_position < len(call.args):
+        model = call.args[spec.model_position]
+    return isinstance(model, ast.Constant) and isinstance(model.value, str) and model.value.startswith(f"{spec.provider}:")
+
+
 def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
     """What a class picked among `candidates` at run time is: the class itself when they are all
     the same client class, a kept `ChosenClass` when some client class is among them, else None."""
@@ -130,7 +146,7 @@ class ConstructorForms:
         kept class, a partial or a field factory of one), else None."""
         spec = client_class(func, self.rules)
         if spec is not None:
-            return spec
+            return spec if for_provider(call, spec) else None
         if isinstance(func, QName) and func.name in PARTIALS | FIELDS:
             val = self.value(call, scope)
             if isinstance(val, PartialVal) and val.call is call:
@@ -153,17 +169,17 @@ class ConstructorForms:
         """What a call builds when it builds a client (or a partial of one); None otherwise."""
         spec = client_class(func, self.rules)
         if spec is not None:
-            return ClientVal(spec, node)
+            return ClientVal(spec, node) if for_provider(node, spec) else None
         if isinstance(func, PartialVal | ClassVal):
             return self.builds(func)
         if isinstance(func, QName) and func.name in PARTIALS and node.args:
             spec = client_class(self.value(node.args[0], scope), self.rules)
-            return PartialVal(spec, node) if spec is not None else None
+            return PartialVal(spec, node) if spec is not None and not spec.provider_arg else None
         if isinstance(func, QName) and func.name in FIELDS:
             factory = next((k.value for k in node.keywords if k.arg == "default_factory"), None)
             spec = client_class(self.value(factory, scope), self.rules)
             why = "the class is called by a field's `default_factory`, with no arguments the tool can add"
-            return ClientVal(kept(spec, why), node) if spec is not None else None
+            return ClientVal(kept(spec, why), node) if spec is not None and not spec.provider_arg else None
         if isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
             return self._getattr(node, scope)
         return None

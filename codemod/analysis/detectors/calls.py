@@ -53,6 +53,8 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
                     for key, value in zip(spread.node.keys, spread.node.values, strict=True):
                         if isinstance(key, ast.Constant) and key.value in spec.model_args:
                             models.reach(ctx, value, spread.scope, proven=True, allowed=allowed)
+        if 0 <= spec.model_position < len(call.args):  # `init_chat_model("gpt-4o", ...)`
+            models.reach(ctx, call.args[spec.model_position], scope, proven=True, allowed=allowed)
         return
     if isinstance(func, QName):
         if func.name in rules.source.ignore_calls:
