@@ -153,7 +153,8 @@ class Resolver(forms.ConstructorForms):
                 return EnvVal(node, _const_str(node.slice), None)
             if isinstance(base, DictVal):  # `CLIENTS[name]`
                 found = [self.value(v, base.scope) for v in base.node.values]
-                return forms.choice(found, self.rules, "its class is looked up in a dict at run time") or UNKNOWN
+                # kept even when every entry is the same class: a dict can be changed anywhere
+                return forms.choice([*found, UNKNOWN], self.rules, "its class is looked up in a dict at run time") or UNKNOWN
             return UNKNOWN
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return StrVal(node)
