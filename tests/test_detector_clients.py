@@ -935,3 +935,22 @@ INIT_UNTOUCHED = [
 def test_init_chat_model_untouched(source: str) -> None:
     assert codes(source) == []
     assert_noop(source)
+
+
+FIELD_LAMBDA = (
+    "import os\nfrom dataclasses import dataclass, field\nfrom openai import OpenAI\n\n@dataclass\nclass S:\n"
+    "    client: OpenAI = field(default_factory=lambda: OpenAI(max_retries=1))\n\n    def go(self):\n"
+    '        return self.client.chat.completions.create(model="gpt-4", messages=[])\n'
+)
+
+
+def test_a_lambda_field_factory_is_the_constructor_of_the_uses_through_self() -> None:
+    after = FIELD_LAMBDA.replace("OpenAI(max_retries=1)", 'OpenAI(\n        max_retries=1,\n        ' + KEY + ",\n        " + BASE + ",\n    )")
+    after = after.replace('model="gpt-4"', 'model="nova_1_1"')
+    assert_rewrite(FIELD_LAMBDA, after)
+
+
+def test_a_lambda_field_factory_used_for_embeddings_stays_on_openai() -> None:
+    source = FIELD_LAMBDA.replace("        return", '        self.client.embeddings.create(model="text-embedding-3-small", input="x")\n        return')
+    assert codes(source) == ["LMX106"]
+    assert_noop(source)

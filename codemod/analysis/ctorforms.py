@@ -177,6 +177,9 @@ class ConstructorForms:
             return PartialVal(spec, node) if spec is not None and not spec.provider_arg else None
         if isinstance(func, QName) and func.name in FIELDS:
             factory = next((k.value for k in node.keywords if k.arg == "default_factory"), None)
+            if isinstance(factory, ast.Lambda):  # `lambda: OpenAI(...)`: the client built in it
+                made = self.value(factory.body, scope)
+                return made if isinstance(made, ClientVal) else None
             spec = client_class(self.value(factory, scope), self.rules)
             why = "the class is called by a field's `default_factory`, with no arguments the tool can add"
             return ClientVal(kept(spec, why), node) if spec is not None and not spec.provider_arg else None
