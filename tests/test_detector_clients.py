@@ -954,3 +954,21 @@ def test_a_lambda_field_factory_used_for_embeddings_stays_on_openai() -> None:
     source = FIELD_LAMBDA.replace("        return", '        self.client.embeddings.create(model="text-embedding-3-small", input="x")\n        return')
     assert codes(source) == ["LMX106"]
     assert_noop(source)
+
+
+INHERITED = (
+    "from openai import OpenAI\n\nclass A(OpenAI):\n    def __init__(self) -> None:\n        super().__init__(timeout=3)\n\n"
+    "class B(A):\n    def __init__(self) -> None:\n        super().__init__()\n\n    def emb(self):\n"
+    '        return self.embeddings.create(model="text-embedding-3-small", input="x")\n\nb = B()\n'
+)
+
+
+def test_a_subclass_of_a_subclass_is_built_by_its_base_super_call() -> None:
+    """B's instances (and `self` in B) are A's client: B's embeddings keep A on OpenAI; B's own
+    `super().__init__()` calls A's constructor, not the SDK's, and is never given arguments."""
+    assert codes(INHERITED) == ["LMX106"]
+    assert_noop(INHERITED)
+    served = INHERITED.replace("self.embeddings.create(model=\"text-embedding-3-small\", input=\"x\")", "self.models.list()")
+    assert codes(served) == ["LMX101*"]
+    [found] = findings(served)
+    assert found.line == 5

@@ -216,8 +216,10 @@ class ConstructorForms:
         outer = cls.scope.parent or cls.scope
         bases = [self.value(b, outer) for b in cls.node.bases]
         base = next((b for b in bases if isinstance(b, QName | ChosenClass) and client_class(b, self.rules)), None)
-        found: Subclass | None = None
-        if isinstance(base, QName | ChosenClass):
+        # A subclass of one built through its `super().__init__` call is built through that call.
+        inherited = [self._subclass(b) for b in bases if isinstance(b, ClassVal)]
+        found: Subclass | None = next((sub for sub in inherited if sub is not None and sub.ctor is not None), None)
+        if found is None and isinstance(base, QName | ChosenClass):
             ctor, why = subclass_refusal(cls.node, method(cls.node, "__init__"))
             if ctor is None and not why and self._calls_on_self(cls.node):
                 why = (
