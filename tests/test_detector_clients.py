@@ -972,3 +972,12 @@ def test_a_subclass_of_a_subclass_is_built_by_its_base_super_call() -> None:
     assert codes(served) == ["LMX101*"]
     [found] = findings(served)
     assert found.line == 5
+
+
+def test_a_run_time_choice_between_classes_built_alike_is_migrated() -> None:
+    """`OpenAI` and `AsyncOpenAI` take the same arguments: either way the call gets the fix."""
+    before = "import os\nfrom openai import AsyncOpenAI, OpenAI\ncls = OpenAI if sync else AsyncOpenAI\nc = cls()\n"
+    after = f"import os\nfrom openai import AsyncOpenAI, OpenAI\ncls = OpenAI if sync else AsyncOpenAI\nc = cls(\n{ARGS})\n"
+    assert_rewrite(before, after)
+    mixed = before.replace("AsyncOpenAI", "AzureOpenAI")
+    assert codes(mixed) == ["LMX108"]

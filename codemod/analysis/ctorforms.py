@@ -109,7 +109,8 @@ def for_provider(call: ast.Call, spec: ClientSpec) -> bool:
 
 def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
     """What a class picked among `candidates` at run time is: the class itself when they are all
-    the same client class, a kept `ChosenClass` when some client class is among them, else None."""
+    the same client class, a `ChosenClass` of their spec when they all share one, a kept one when
+    some client class is among them, else None."""
     specs = [client_class(c, rules) for c in candidates]
     if not any(specs):
         return None
@@ -117,6 +118,8 @@ def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
     if len(names) == 1 and all(specs):
         return candidates[0]
     first = next(s for s in specs if s is not None)
+    if all(s is first for s in specs) and not first.keep_reason:
+        return ChosenClass(first)  # `OpenAI if sync else AsyncOpenAI`: built the same way either way
     return ChosenClass(kept(first, why))
 
 
