@@ -15,12 +15,14 @@ import support
 from support import assert_noop, assert_rewrite, codes, default_rules
 
 from codemod.analysis.values import (
+    ChosenClass,
     ClassVal,
     ClientVal,
     DictVal,
     EnvVal,
     FuncVal,
     ParamVal,
+    PartialVal,
     QName,
     Resolver,
     ResourceVal,
@@ -53,6 +55,10 @@ def describe(value: Value) -> str:
         return f"param {value.arg.arg}"
     if isinstance(value, FuncVal | ClassVal):
         return type(value).__name__
+    if isinstance(value, ChosenClass):
+        return f"kept class {value.spec.id}: {value.spec.keep_reason}"
+    if isinstance(value, PartialVal):
+        return f"partial {value.spec.id} at line {value.call.lineno}"
     return "unknown"
 
 
@@ -329,4 +335,43 @@ STATEMENTS = [
 
 @pytest.mark.parametrize(("source", "expr", "expected"), STATEMENTS)
 def test_statements_that_bind(source: str, expr: str, expected: str) -> None:
+    assert what(source, expr) == expected
+
+
+CTOR_FORMS = [
+    pytest.param("from openai._client import AsyncOpenAI\nAsyncOpenAI\n", "AsyncOpenAI", "openai._client.AsyncOpenAI", id="the SDK's defining module"),
+    pytest.param("from openai import OpenAI\nclass M(OpenAI):\n    pass\nM\n", "M", "openai.OpenAI", id="a bare subclass stands for its base"),
+    pytest.param(
+        "from openai import OpenAI\nclass M(OpenAI):\n    def __init__(self):\n        super().__init__()\nM\n", "M", "ClassVal",
+        id="a subclass with its own __init__ stays a class",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nclass M(OpenAI):\n    def __init__(self):\n        super().__init__()\nM()\n", "M()", "client openai",
+        id="calling it builds the client its super().__init__ call constructs",
+    ),
+    pytest.param(
+        "from openai import OpenAI\nclass M(OpenAI):\n    def __init__(self):\n        super().__init__()\n", "super().__init__", "openai.OpenAI",
+        id="super().__init__ in it is the base class",
+    ),
+    pytest.param(
+        "class B:\n    pass\nclass M(B):\n    def __init__(self):\n        super().__init__()\n", "super().__init__", "unknown",
+        id="super().__init__ of another class is nothing",
+    ),
+    pytest.param("import functools\nfrom openai import OpenAI\np = functools.partial(OpenAI)\np\n", "p", "partial openai at line 3", id="a partial of a client class"),
+    pytest.param("import functools\nfrom openai import OpenAI\np = functools.partial(OpenAI)\np()\n", "p()", "client openai", id="calling the partial"),
+    pytest.param(
+        "from openai import OpenAI\nD = {'a': OpenAI}\nD['a']\n", "D['a']", "kept class openai: its class is looked up in a dict at run time",
+        id="a dict entry is kept even when it can only be one class",
+    ),
+    pytest.param(
+        "from openai import OpenAI, AzureOpenAI\nc = AzureOpenAI if x else OpenAI\nc\n", "c", "kept class azure: its class is chosen at run time",
+        id="a run-time choice between client classes is kept",
+    ),
+    pytest.param("from openai import OpenAI\nc = OpenAI if x else OpenAI\nc\n", "c", "openai.OpenAI", id="a choice between the same class is that class"),
+    pytest.param("c = int if x else str\nc\n", "c", "unknown", id="a choice between other classes is nothing"),
+]
+
+
+@pytest.mark.parametrize(("source", "expr", "expected"), CTOR_FORMS)
+def test_constructor_forms_resolve(source: str, expr: str, expected: str) -> None:
     assert what(source, expr) == expected

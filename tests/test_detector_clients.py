@@ -577,3 +577,407 @@ def test_a_malformed_base_url_is_a_finding_not_an_error() -> None:
         ("LMX102", "client `OpenAI` points at another host, not Lumyx AI: left as it is")
     ]
     assert_noop(source)
+
+
+# --- constructors real code uses (issue 10 item 3) ---------------------------------------------
+
+CHAT = 'c.chat.completions.create(model="gpt-4", messages=[])\n'
+MAPPED = 'c.chat.completions.create(model="nova_1_1", messages=[])\n'
+
+FORM_REWRITES = [
+    pytest.param(
+        f"import os\nfrom openai._client import OpenAI\nc = OpenAI()\n{CHAT}",
+        f"import os\nfrom openai._client import OpenAI\nc = OpenAI(\n{ARGS})\n{MAPPED}",
+        id="openai._client.OpenAI is the SDK's OpenAI",
+    ),
+    pytest.param(
+        "import os\nfrom openai._client import AsyncOpenAI\nc = AsyncOpenAI()\n",
+        f"import os\nfrom openai._client import AsyncOpenAI\nc = AsyncOpenAI(\n{ARGS})\n",
+        id="openai._client.AsyncOpenAI",
+    ),
+    pytest.param(
+        f"import os\nfrom openai import OpenAI\n\nclass Mine(OpenAI):\n    pass\n\nc = Mine()\n{CHAT}",
+        f"import os\nfrom openai import OpenAI\n\nclass Mine(OpenAI):\n    pass\n\nc = Mine(\n{ARGS})\n{MAPPED}",
+        id="a subclass without __init__ is built like OpenAI",
+    ),
+    pytest.param(
+        f"import os\nimport openai\n\nclass A(openai.OpenAI):\n    x = 1\n\nclass B(A):\n    pass\n\nc = B()\n{CHAT}",
+        f"import os\nimport openai\n\nclass A(openai.OpenAI):\n    x = 1\n\nclass B(A):\n    pass\n\nc = B(\n{ARGS})\n{MAPPED}",
+        id="a subclass of a subclass, through the module attribute",
+    ),
+    pytest.param(
+        dedent(
+            """\
+            import os
+            from openai import OpenAI
+
+            class Mine(OpenAI):
+                def __init__(self, tag: str) -> None:
+                    super().__init__(timeout=3)
+                    self.tag = tag
+
+            c = Mine("x")
+            c.chat.completions.create(model="gpt-4", messages=[])
+            """
+        ),
+        dedent(
+            f"""\
+            import os
+            from openai import OpenAI
+
+            class Mine(OpenAI):
+                def __init__(self, tag: str) -> None:
+                    super().__init__(
+                        timeout=3,
+                        {KEY},
+                        {BASE},
+                    )
+                    self.tag = tag
+
+            c = Mine("x")
+            c.chat.completions.create(model="nova_1_1", messages=[])
+            """
+        ),
+        id="a subclass with __init__: its super().__init__ call is the constructor, its instances its uses",
+    ),
+    pytest.param(
+        f"import os\nimport functools\nfrom openai import OpenAI\nmake = functools.partial(OpenAI, timeout=5)\nc = make()\n{CHAT}",
+        f"import os\nimport functools\nfrom openai import OpenAI\nmake = functools.partial(\n    OpenAI,\n    timeout=5,\n{ARGS})\nc = make()\n{MAPPED}",
+        id="functools.partial: the partial is the constructor, calling it builds the client",
+    ),
+    pytest.param(
+        "import os\nfrom functools import partial\nfrom openai import OpenAI\n"
+        'make = partial(OpenAI, api_key=os.environ["OPENAI_API_KEY"])\nc = make(timeout=2)\n',
+        "import os\nfrom functools import partial\nfrom openai import OpenAI\n"
+        f"make = partial(\n    OpenAI,\n{ARGS})\nc = make(timeout=2)\n",
+        id="partial(OpenAI, api_key=<OpenAI env read>): the read replaced; callers' other arguments are fine",
+    ),
+    pytest.param(
+        f"import os\nfrom openai import OpenAI\ncls = OpenAI\nc = cls()\n{CHAT}",
+        f"import os\nfrom openai import OpenAI\ncls = OpenAI\nc = cls(\n{ARGS})\n{MAPPED}",
+        id="one certain class held in a variable",
+    ),
+    pytest.param(
+        'import os\nimport openai\nc = getattr(openai, "OpenAI")()\n',
+        f'import os\nimport openai\nc = getattr(openai, "OpenAI")(\n{ARGS})\n',
+        id="getattr(openai, 'OpenAI') with a literal name is that class",
+    ),
+    pytest.param(
+        "import os\ntry:\n    from openai import OpenAI as C\nexcept ImportError:\n    C = None\n\nc = C()\n",
+        f"import os\ntry:\n    from openai import OpenAI as C\nexcept ImportError:\n    C = None\n\nc = C(\n{ARGS})\n",
+        id="try/except ImportError import alias: the import, not the fallback",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nC = OpenAI if os.environ.get("X") else None\nc = C()\n',
+        f'import os\nfrom openai import OpenAI\nC = OpenAI if os.environ.get("X") else None\nc = C(\n{ARGS})\n',
+        id="OpenAI-or-None: the one class a call can build",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), FORM_REWRITES)
+def test_constructor_forms_rewrite(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+FORMS_KEPT = [
+    pytest.param(
+        f"from openai import OpenAI, AzureOpenAI\nCLIENTS = {{'openai': OpenAI, 'azure': AzureOpenAI}}\nc = CLIENTS[name]()\n{CHAT}",
+        ["LMX108"],
+        id="a class looked up in a dict: kept, its model left",
+    ),
+    pytest.param(
+        "from openai import OpenAI, AzureOpenAI\nCLIENTS = {'openai': OpenAI}\nc = CLIENTS.get(name, OpenAI)\n",
+        [],
+        id="a dict's .get is not a call of a class",
+    ),
+    pytest.param(
+        f"from openai import OpenAI, AzureOpenAI\ncls = AzureOpenAI if azure else OpenAI\nc = cls()\n{CHAT}",
+        ["LMX108"],
+        id="a class chosen at run time: kept",
+    ),
+    pytest.param(
+        f"import openai\nc = getattr(openai, name)()\n{CHAT}",
+        ["LMX108"],
+        id="getattr(openai, name): kept",
+    ),
+    pytest.param(
+        "from dataclasses import dataclass, field\nfrom openai import OpenAI\n\n@dataclass\nclass S:\n"
+        "    client: OpenAI = field(default_factory=OpenAI)\n\n    def go(self):\n"
+        '        self.client.chat.completions.create(model="gpt-4", messages=[])\n',
+        ["LMX108"],
+        id="field(default_factory=OpenAI): kept, and its uses through self are tied to it",
+    ),
+    pytest.param(
+        "from pydantic import BaseModel, Field\nfrom openai import OpenAI\n\nclass S(BaseModel):\n"
+        "    client: OpenAI = Field(default_factory=OpenAI)\n",
+        ["LMX108"],
+        id="pydantic Field(default_factory=OpenAI): kept",
+    ),
+    pytest.param(
+        f"from openai import OpenAI\n\nclass M(OpenAI):\n    def __init__(self):\n        OpenAI.__init__(self)\n\nc = M()\n{CHAT}",
+        ["LMX108"],
+        id="a subclass whose __init__ never calls super().__init__: kept",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass M(OpenAI):\n    def __init__(self, a):\n"
+        "        if a:\n            super().__init__(timeout=1)\n        else:\n            super().__init__(timeout=2)\n\nc = M(1)\n",
+        ["LMX108"],
+        id="a subclass calling super().__init__ twice: kept, neither call touched",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass M(OpenAI):\n    def __new__(cls):\n        return super().__new__(cls)\n\nc = M()\n",
+        ["LMX108"],
+        id="a subclass with __new__: kept",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass M(OpenAI):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n\nc = M(api_key=k)\n",
+        ["LMX101"],
+        id="a subclass forwarding **kwargs to super().__init__: not fixed",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass M(OpenAI):\n    def __init__(self, key):\n        super().__init__(api_key=key)\n\nc = M('x')\n",
+        ["LMX103"],
+        id="a subclass passing its caller's key to super().__init__: not fixed",
+    ),
+    pytest.param(
+        "import os\nfrom functools import partial\nfrom openai import OpenAI\nmake = partial(OpenAI)\n"
+        f"a = make()\nc = make(api_key=os.environ['OPENAI_API_KEY'])\n{CHAT}",
+        ["LMX108"],
+        id="a partial some call of which passes its own api_key: kept, its model left",
+    ),
+    pytest.param(
+        "from functools import partial\nfrom openai import OpenAI\nmake = partial(OpenAI)\nc = make(**opts)\n",
+        ["LMX108"],
+        id="a partial called with **kwargs: kept",
+    ),
+    pytest.param(
+        "from functools import partial\nfrom openai import OpenAI\nmake = partial(OpenAI)\nc = make(base_url=URL)\n",
+        ["LMX108"],
+        id="a partial whose caller passes base_url: kept",
+    ),
+    pytest.param(
+        "from openai.lib.azure import AzureOpenAI\nc = AzureOpenAI()\n", ["LMX104"], id="openai.lib.azure.AzureOpenAI is Azure"
+    ),
+    pytest.param(
+        "import openai.lib.azure\nc = openai.lib.azure.AsyncAzureOpenAI()\n", ["LMX104"], id="openai.lib.azure.AsyncAzureOpenAI"
+    ),
+    pytest.param(
+        "from functools import partial\nfrom openai import AzureOpenAI\nmake = partial(AzureOpenAI, api_version='1')\n",
+        ["LMX104"],
+        id="a partial of AzureOpenAI is Azure",
+    ),
+    pytest.param(
+        "from openai import AzureOpenAI\n\nclass M(AzureOpenAI):\n    pass\n\nc = M()\n", ["LMX104"], id="a subclass of AzureOpenAI is Azure"
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FORMS_KEPT)
+def test_constructor_forms_kept(source: str, expected: list[str]) -> None:
+    """Each is reported as expected and left byte for byte."""
+    assert codes(source) == expected
+    assert_noop(source)
+
+
+FORMS_UNTOUCHED = [
+    pytest.param("class Base:\n    pass\n\nclass M(Base):\n    pass\n\nc = M()\n", id="a subclass of something else"),
+    pytest.param("from functools import partial\n\nmake = partial(print, 'x')\nmake()\n", id="a partial of something else"),
+    pytest.param(
+        "from dataclasses import dataclass, field\n\n@dataclass\nclass S:\n    xs: list = field(default_factory=list)\n",
+        id="a field factory of something else",
+    ),
+    pytest.param("CLASSES = {'a': int}\nx = CLASSES['a']()\n", id="a dict of other classes"),
+    pytest.param("import os\nx = getattr(os, name)()\n", id="getattr on another module"),
+    pytest.param(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from openai import OpenAI\nelse:\n    OpenAI = object\n\nx = OpenAI()\n",
+        id="TYPE_CHECKING import with a run-time stand-in: the stand-in is what runs",
+    ),
+    pytest.param("import openai\ngetattr = lambda *a: None\nx = getattr(openai, name)()\n", id="a getattr that is not the builtin"),
+]
+
+
+@pytest.mark.parametrize("source", FORMS_UNTOUCHED)
+def test_constructor_forms_untouched(source: str) -> None:
+    assert codes(source) == []
+    assert_noop(source)
+
+
+def test_a_kept_form_says_why() -> None:
+    found = findings("from openai import OpenAI, AzureOpenAI\ncls = AzureOpenAI if azure else OpenAI\nc = cls()\n")
+    assert [(f.code, f.line, f.message) for f in found] == [
+        ("LMX108", 3, "client `cls` is left as it is: its class is chosen at run time"),
+    ]
+
+
+def test_a_partial_whose_caller_passes_organization_is_kept_under_the_default_rules() -> None:
+    """The default rules blank OpenAI's organization: a caller passing its own would win."""
+    from codemod.rules import load_rules
+
+    source = "from functools import partial\nfrom openai import OpenAI\nmake = partial(OpenAI)\nc = make(organization='org-2')\n"
+    assert codes(source, load_rules()) == ["LMX108"]
+    assert codes(source.replace("organization='org-2'", "timeout=1"), load_rules()) == ["LMX101*"]
+
+
+SELF_USES = [
+    pytest.param(
+        dedent(
+            """\
+            import os
+            from openai import OpenAI
+
+            class Mine(OpenAI):
+                def __init__(self) -> None:
+                    super().__init__(timeout=3)
+
+                def ask(self, q):
+                    return self.chat.completions.create(model="gpt-4", messages=[q])
+            """
+        ),
+        dedent(
+            f"""\
+            import os
+            from openai import OpenAI
+
+            class Mine(OpenAI):
+                def __init__(self) -> None:
+                    super().__init__(
+                        timeout=3,
+                        {KEY},
+                        {BASE},
+                    )
+
+                def ask(self, q):
+                    return self.chat.completions.create(model="nova_1_1", messages=[q])
+            """
+        ),
+        id="self.chat in a subclass built through super().__init__: tied to that call, model mapped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), SELF_USES)
+def test_calls_on_self_in_a_subclass(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+SELF_KEPT = [
+    pytest.param(
+        "from openai import OpenAI\n\nclass Mine(OpenAI):\n    def __init__(self) -> None:\n        super().__init__(timeout=3)\n\n"
+        "    def emb(self):\n        return self.embeddings.create(model='text-embedding-3-small', input='x')\n",
+        ["LMX106"],
+        id="an unserved call on self is seen: the subclass stays on OpenAI",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass Plain(OpenAI):\n    def ask(self, q):\n"
+        "        return self.chat.completions.create(model=M, messages=[q])\n\np = Plain()\n",
+        ["LMX108"],
+        id="a subclass without __init__ calling the API on self: kept (which constructor built self is unknown)",
+    ),
+    pytest.param(
+        "from openai import OpenAI\n\nclass Plain(OpenAI):\n    def fast(self):\n"
+        "        return self.with_options(timeout=1)\n\np = Plain()\n",
+        ["LMX108"],
+        id="self.with_options counts as a use of self",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), SELF_KEPT)
+def test_calls_on_self_kept(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+    assert_noop(source)
+
+
+HEADERS = 'default_headers={"OpenAI-Organization": "", "OpenAI-Project": ""}'
+INIT = "import os\nfrom langchain.chat_models import init_chat_model\n"
+
+INIT_CHAT_MODEL = [
+    pytest.param(
+        f'{INIT}llm = init_chat_model("gpt-4o", model_provider="openai", temperature=0)\n',
+        f'{INIT}llm = init_chat_model(\n    "nova_1_1",\n    model_provider="openai",\n    temperature=0,\n{ARGS}    {HEADERS},\n)\n',
+        id="init_chat_model(model_provider='openai'): a ChatOpenAI, migrated with key, base URL, blank headers; model mapped",
+    ),
+    pytest.param(
+        f'{INIT}llm = init_chat_model("openai:gpt-4o")\n',
+        f'{INIT}llm = init_chat_model(\n    "openai:nova_1_1",\n{ARGS}    {HEADERS},\n)\n',
+        id="init_chat_model('openai:gpt-4o'): the provider prefix kept on the mapped model",
+    ),
+    pytest.param(
+        f'{INIT}llm = init_chat_model(model="openai:gpt-4", api_key=os.environ["OPENAI_API_KEY"])\n',
+        f'{INIT}llm = init_chat_model(\n    model="openai:nova_1_1",\n{ARGS}    {HEADERS},\n)\n',
+        id="init_chat_model(model=...) with OpenAI's key read: the read replaced",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), INIT_CHAT_MODEL)
+def test_init_chat_model(before: str, after: str) -> None:
+    from codemod.rules import load_rules
+
+    assert_rewrite(before, after, load_rules())
+
+
+INIT_UNTOUCHED = [
+    pytest.param(f'{INIT}llm = init_chat_model("claude-3-5-sonnet", model_provider="anthropic")\n', id="another provider"),
+    pytest.param(f'{INIT}llm = init_chat_model("x", model_provider=provider)\n', id="a provider known only at run time"),
+    pytest.param(f'{INIT}llm = init_chat_model("anthropic:claude-3")\n', id="another provider's prefix"),
+    pytest.param(f'{INIT}llm = init_chat_model("x", **config)\n', id="a **spread that may name the provider"),
+    pytest.param(
+        f'{INIT}from functools import partial\nmake = partial(init_chat_model, model_provider="anthropic")\n',
+        id="a partial of init_chat_model is not a client class partial",
+    ),
+    pytest.param('def init_chat_model(*a, **k): ...\nllm = init_chat_model("openai:x")\n', id="a local function of that name"),
+]
+
+
+@pytest.mark.parametrize("source", INIT_UNTOUCHED)
+def test_init_chat_model_untouched(source: str) -> None:
+    assert codes(source) == []
+    assert_noop(source)
+
+
+FIELD_LAMBDA = (
+    "import os\nfrom dataclasses import dataclass, field\nfrom openai import OpenAI\n\n@dataclass\nclass S:\n"
+    "    client: OpenAI = field(default_factory=lambda: OpenAI(max_retries=1))\n\n    def go(self):\n"
+    '        return self.client.chat.completions.create(model="gpt-4", messages=[])\n'
+)
+
+
+def test_a_lambda_field_factory_is_the_constructor_of_the_uses_through_self() -> None:
+    after = FIELD_LAMBDA.replace("OpenAI(max_retries=1)", 'OpenAI(\n        max_retries=1,\n        ' + KEY + ",\n        " + BASE + ",\n    )")
+    after = after.replace('model="gpt-4"', 'model="nova_1_1"')
+    assert_rewrite(FIELD_LAMBDA, after)
+
+
+def test_a_lambda_field_factory_used_for_embeddings_stays_on_openai() -> None:
+    source = FIELD_LAMBDA.replace("        return", '        self.client.embeddings.create(model="text-embedding-3-small", input="x")\n        return')
+    assert codes(source) == ["LMX106"]
+    assert_noop(source)
+
+
+INHERITED = (
+    "from openai import OpenAI\n\nclass A(OpenAI):\n    def __init__(self) -> None:\n        super().__init__(timeout=3)\n\n"
+    "class B(A):\n    def __init__(self) -> None:\n        super().__init__()\n\n    def emb(self):\n"
+    '        return self.embeddings.create(model="text-embedding-3-small", input="x")\n\nb = B()\n'
+)
+
+
+def test_a_subclass_of_a_subclass_is_built_by_its_base_super_call() -> None:
+    """B's instances (and `self` in B) are A's client: B's embeddings keep A on OpenAI; B's own
+    `super().__init__()` calls A's constructor, not the SDK's, and is never given arguments."""
+    assert codes(INHERITED) == ["LMX106"]
+    assert_noop(INHERITED)
+    served = INHERITED.replace("self.embeddings.create(model=\"text-embedding-3-small\", input=\"x\")", "self.models.list()")
+    assert codes(served) == ["LMX101*"]
+    [found] = findings(served)
+    assert found.line == 5
+
+
+def test_a_run_time_choice_between_classes_built_alike_is_migrated() -> None:
+    """`OpenAI` and `AsyncOpenAI` take the same arguments: either way the call gets the fix."""
+    before = "import os\nfrom openai import AsyncOpenAI, OpenAI\ncls = OpenAI if sync else AsyncOpenAI\nc = cls()\n"
+    after = f"import os\nfrom openai import AsyncOpenAI, OpenAI\ncls = OpenAI if sync else AsyncOpenAI\nc = cls(\n{ARGS})\n"
+    assert_rewrite(before, after)
+    mixed = before.replace("AsyncOpenAI", "AzureOpenAI")
+    assert codes(mixed) == ["LMX108"]

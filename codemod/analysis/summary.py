@@ -134,8 +134,8 @@ class Collector:
     def on_call(self, call: ast.Call, scope: Scope) -> None:
         func = self.ctx.callee(call, scope)
         state = self.ctx.client_states.get(id(call))
-        if state is not None and isinstance(func, QName):
-            spec = self.ctx.rules.client_by_qualname[func.name]
+        spec = self.ctx.resolver.constructor(call, func, scope) if state is not None else None
+        if spec is not None and state is not None:
             self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)
@@ -226,6 +226,9 @@ class Collector:
             refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
+            built = resolver.builds(val)  # a partial or subclass of a client class, called there
+            if built is not None:
+                exports[f"{name}()"] = self.refs(built)
             if isinstance(val, FuncVal):
                 returned = frozenset().union(*(self.refs(self.ctx.value(e, val.scope)) for e in val.scope.returns))
                 if returned:

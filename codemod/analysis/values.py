@@ -12,15 +12,18 @@ import ast
 from collections.abc import Container, Iterator
 from itertools import repeat
 
+from codemod.analysis import ctorforms as forms
 from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, children, pos_of
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.valuetypes import (
+    ChosenClass,
     ClassVal,
     ClientVal,
     DictVal,
     EnvVal,
     FuncVal,
     ParamVal,
+    PartialVal,
     ProjectFacts,
     QName,
     RefVal,
@@ -34,12 +37,14 @@ from codemod.rules import Rules
 
 __all__ = [
     "UNKNOWN",
+    "ChosenClass",
     "ClassVal",
     "ClientVal",
     "DictVal",
     "EnvVal",
     "FuncVal",
     "ParamVal",
+    "PartialVal",
     "ProjectFacts",
     "QName",
     "RefVal",
@@ -54,7 +59,7 @@ __all__ = [
 UNKNOWN = Unknown()
 
 
-class Resolver:
+class Resolver(forms.ConstructorForms):
     """Answers what an expression stands for, at the place it is written."""
 
     def __init__(self, tree: ast.Module, rules: Rules, project: ProjectFacts | None = None) -> None:
@@ -70,6 +75,7 @@ class Resolver:
         self.rules = rules
         self.project = project
         self._active: set[int] = set()
+        self._subclasses: dict[int, forms.Subclass | None] = {}
 
     def walk(self, types: Container[type] | None = None) -> Iterator[tuple[ast.AST, Scope]]:
         """Every node of the module (only those of `types`, when given) with the scope it is
@@ -145,6 +151,10 @@ class Resolver:
             base = self.value(node.value, scope)
             if isinstance(base, QName) and base.name == "os.environ":
                 return EnvVal(node, _const_str(node.slice), None)
+            if isinstance(base, DictVal):  # `CLIENTS[name]`
+                found = [self.value(v, base.scope) for v in base.node.values]
+                # kept even when every entry is the same class: a dict can be changed anywhere
+                return forms.choice([*found, UNKNOWN], self.rules, "its class is looked up in a dict at run time") or UNKNOWN
             return UNKNOWN
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return StrVal(node)
@@ -163,7 +173,9 @@ class Resolver:
                 val = self.value(branch, scope)
                 if isinstance(val, ClientVal):
                     return val
-            return UNKNOWN
+            branches = [b for b in (node.body, node.orelse) if not (isinstance(b, ast.Constant) and b.value is None)]
+            found = [self.value(b, scope) for b in branches]
+            return forms.choice(found, self.rules, "its class is chosen at run time") or UNKNOWN
         if isinstance(node, ast.NamedExpr):
             return self.value(node.value, scope)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -220,7 +232,7 @@ class Resolver:
         if binding.kind == "class" and isinstance(binding.node, ast.ClassDef):
             inner = self.scope_of.get(id(binding.node))
             if inner is not None:
-                return ClassVal(binding.node, inner)
+                return self._class_value(ClassVal(binding.node, inner))
         return UNKNOWN
 
     def _annotation_client(self, annotation: ast.expr | None, scope: Scope) -> ClientVal | None:
@@ -245,6 +257,8 @@ class Resolver:
         return None
 
     def _attribute(self, node: ast.Attribute, scope: Scope) -> Value:
+        if forms.is_super_init(node):
+            return self._super_init(node, scope)
         base = self.value(node.value, scope)
         attr = node.attr
         if isinstance(base, QName):
@@ -261,7 +275,11 @@ class Resolver:
                 return base
             return ResourceVal(base.base, (*base.path, attr))
         if isinstance(base, SelfVal):
-            return self._class_attr(base.scope, attr, instance=True)
+            found = self._class_attr(base.scope, attr, instance=True)
+            own = self.self_client(base.scope) if isinstance(found, Unknown) else None
+            if own is not None:  # `self.chat` in a client subclass: the client itself
+                return own if attr in self.rules.endpoints.passthrough else ResourceVal(own, (attr,))
+            return found
         if isinstance(base, ClassVal):
             return self._class_attr(base.scope, attr, instance=False)
         return UNKNOWN
@@ -284,10 +302,10 @@ class Resolver:
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         func = self.value(node.func, scope)
+        built = self._built(node, func, scope)
+        if built is not None:
+            return built
         if isinstance(func, QName):
-            spec = self.rules.client_by_qualname.get(func.name)
-            if spec is not None:
-                return ClientVal(spec, node)
             if func.name in self.rules.source.wrappers and node.args:
                 return self.value(node.args[0], scope)  # `instructor.from_openai(client)`
             if func.name not in ("os.getenv", "os.environ.get"):
@@ -315,8 +333,6 @@ class Resolver:
             return UNKNOWN
         if isinstance(func, FuncVal):
             return self._returns(func)
-        if isinstance(func, ClassVal):
-            return UNKNOWN
         return UNKNOWN
 
     def _injected(self, default: ast.expr | None, scope: Scope) -> Value | None:

@@ -98,6 +98,22 @@ class Unknown:
     pass
 
 
+@dataclass(frozen=True, eq=False)
+class ChosenClass:
+    """A client class the tool cannot name for sure (a dict entry, a run-time choice, a subclass
+    whose constructor it cannot follow): what it builds is kept, for the reason `spec` gives."""
+
+    spec: ClientSpec
+
+
+@dataclass(frozen=True, eq=False)
+class PartialVal:
+    """`functools.partial(OpenAI, ...)`: `call` is the constructor, calling the partial builds it."""
+
+    spec: ClientSpec
+    call: ast.Call
+
+
 Value = (
     QName
     | ClientVal
@@ -110,6 +126,8 @@ Value = (
     | SelfVal
     | ParamVal
     | RefVal
+    | ChosenClass
+    | PartialVal
     | Unknown
 )
 

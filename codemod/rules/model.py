@@ -133,6 +133,13 @@ class ClientSpec:
     unserved: str = ""
     # Why a constructor must be left as it is (it rejects the provider's model names...).
     keep_reason: str = ""
+    # A factory that builds this client for one provider only (LangChain's `init_chat_model`):
+    # the argument naming the provider and the value naming this one (also accepted as the
+    # model's `<provider>:` prefix, which a mapped model keeps); any other provider is not it.
+    provider_arg: str = ""
+    provider: str = ""
+    # Where the model is when passed positionally (-1: only by keyword).
+    model_position: int = -1
 
     @property
     def qualified_names(self) -> tuple[str, ...]:
@@ -253,6 +260,11 @@ class Rules:
         """The top-level packages of the SDK and of every client module: what code that uses
         OpenAI imports, and what is never a module of the user's project."""
         return frozenset({self.module_config.module.split(".")[0], *(c.module.split(".")[0] for c in self.clients)})
+
+    @cached_property
+    def model_prefixes(self) -> tuple[str, ...]:
+        """`openai:`: the provider prefixes a one-provider factory's model may carry."""
+        return tuple(sorted({f"{c.provider}:" for c in self.clients if c.provider}))
 
     @cached_property
     def client_by_qualname(self) -> dict[str, ClientSpec]:

@@ -38,23 +38,25 @@ class CallState:
 def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> None:
     rules = ctx.rules
     func = ctx.callee(call, scope)
+    spec = ctx.resolver.constructor(call, func, scope)
+    if spec is not None:
+        client = ClientVal(spec, call)
+        result = client_state(ctx, client, scope)
+        ctx.findings.extend(result.findings)
+        allowed = result.status in ("migrate", "lumyx", "split")
+        for kw in call.keywords:
+            if kw.arg is not None and kw.arg in spec.model_args:
+                models.reach(ctx, kw.value, scope, proven=True, allowed=allowed)
+            elif kw.arg is None:
+                spread = ctx.value(kw.value, scope)
+                if isinstance(spread, DictVal):
+                    for key, value in zip(spread.node.keys, spread.node.values, strict=True):
+                        if isinstance(key, ast.Constant) and key.value in spec.model_args:
+                            models.reach(ctx, value, spread.scope, proven=True, allowed=allowed)
+        if 0 <= spec.model_position < len(call.args):  # `init_chat_model("gpt-4o", ...)`
+            models.reach(ctx, call.args[spec.model_position], scope, proven=True, allowed=allowed)
+        return
     if isinstance(func, QName):
-        spec = rules.client_by_qualname.get(func.name)
-        if spec is not None:
-            client = ClientVal(spec, call)
-            result = client_state(ctx, client, scope)
-            ctx.findings.extend(result.findings)
-            allowed = result.status in ("migrate", "lumyx", "split")
-            for kw in call.keywords:
-                if kw.arg is not None and kw.arg in spec.model_args:
-                    models.reach(ctx, kw.value, scope, proven=True, allowed=allowed)
-                elif kw.arg is None:
-                    spread = ctx.value(kw.value, scope)
-                    if isinstance(spread, DictVal):
-                        for key, value in zip(spread.node.keys, spread.node.values, strict=True):
-                            if isinstance(key, ast.Constant) and key.value in spec.model_args:
-                                models.reach(ctx, value, spread.scope, proven=True, allowed=allowed)
-            return
         if func.name in rules.source.ignore_calls:
             for sub in (*call.args, *(k.value for k in call.keywords)):
                 if isinstance(sub, ast.Constant):

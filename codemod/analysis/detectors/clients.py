@@ -1,4 +1,4 @@
-"""Client constructors (LMX101-104): point every OpenAI client at Lumyx, or say why not.
+"""Client constructors (LMX101-104, LMX108): point every OpenAI client at Lumyx, or say why not.
 
 A constructor is migrated when its key and base URL are absent, literals, or reads of OpenAI's
 environment variables. One whose base URL points at another host, or whose key or base URL come
@@ -13,13 +13,14 @@ from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
+from codemod.analysis.ctorforms import PARTIALS
 from codemod.analysis.detectors import placement, repoint
 from codemod.analysis.facts import hostname
-from codemod.analysis.values import ClientVal, DictVal, StrVal
+from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
 
-CODES: tuple[str, ...] = ("LMX101", "LMX102", "LMX103", "LMX104")
+CODES: tuple[str, ...] = ("LMX101", "LMX102", "LMX103", "LMX104", "LMX108")
 
 
 @dataclass
@@ -63,7 +64,9 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     blanks = _blanks(ctx, spec, args)
     later = repoint.moves(ctx, call, spec)
     refused = (
-        placement.cannot_move(ctx, call, spec, args)
+        _dynamic(ctx, call, spec)
+        or placement.cannot_move(ctx, call, spec, args)
+        or _overridden(ctx, call, spec, scope)
         or repoint.refusal(ctx, call, later)
         or _refusal(
             ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs, blanked=blanks == ([], [])
@@ -212,6 +215,36 @@ def _visible_dict(ctx: Context, expr: ast.expr, scope: Scope) -> DictVal | None:
     if binding.scope.bindings.get(expr.id) != [binding]:
         return None
     return val if ctx.only_spread(expr.id, binding) else None
+
+
+def _dynamic(ctx: Context, call: ast.Call, spec: ClientSpec) -> ClientState | None:
+    """LMX108 for a client whose class the tool cannot name for sure (`ctorforms.kept` made its
+    spec: the rules' own specs are the ones the rules file declares)."""
+    if not spec.keep_reason or any(spec is declared for declared in ctx.rules.clients):
+        return None
+    message = f"client `{_short(ctx.source(call.func))}` is left as it is: {spec.keep_reason}"
+    return ClientState("refused", [ctx.finding("LMX108", message, call)])
+
+
+def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) -> ClientState | None:
+    """LMX108 for a `functools.partial` of a client some call of which passes its own key, base
+    URL, organization, project or headers (or `**kwargs`): those win over the partial's, so
+    adding the provider's there would send another key to the provider."""
+    func = ctx.callee(call, scope)
+    if not (isinstance(func, QName) and func.name in PARTIALS):
+        return None
+    own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
+    for node, where in ctx.resolver.walk({ast.Call}):
+        assert isinstance(node, ast.Call)
+        made = ctx.callee(node, where)
+        if not (isinstance(made, PartialVal) and made.call is call):
+            continue
+        passed = next((kw for kw in node.keywords if kw.arg is None or kw.arg in own), None)
+        if passed is not None:
+            what = f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
+            message = f"client `{_short(ctx.source(call))}`: a call of it passes its own {what}, which would win over the {ctx.rules.provider.name} ones; left as it is"
+            return ClientState("refused", [ctx.finding("LMX108", message, node)])
+    return None
 
 
 def _why_unfixable(ctx: Context, call: ast.Call, scope: Scope) -> str | None:

@@ -89,7 +89,9 @@ def decide(ctx: Context) -> None:
     for entry in ctx.model_reach.values():
         if entry.blocked:
             continue
-        value = str(entry.node.value)
+        # `openai:gpt-4o` for a one-provider factory: the name after the prefix is mapped, the prefix kept
+        prefix = next((p for p in rules.model_prefixes if str(entry.node.value).startswith(p)), "")
+        value = str(entry.node.value)[len(prefix) :]
         if value in rules.served_models:
             continue
         rule = rules.models.rule_for(value)
@@ -107,7 +109,7 @@ def decide(ctx: Context) -> None:
         if value == rule.to:
             continue
         start, end = ctx.span(entry.node)
-        new = _requote(ctx.text[start:end], value, rule.to)
+        new = _requote(ctx.text[start:end], prefix + value, prefix + rule.to)
         if new is None:
             ctx.add("LMX201", f"OpenAI model {value!r}: use {rule.to!r}", entry.node)
             continue
