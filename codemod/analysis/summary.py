@@ -18,6 +18,7 @@ from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.values import (
+    ClassVal,
     ClientVal,
     FuncVal,
     QName,
@@ -144,10 +145,12 @@ class Collector:
         arguments: list[tuple[int | str, ast.expr]] = list(enumerate(call.args))
         arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for param, expr in arguments:
-            if isinstance(expr, ast.Call):  # built in place (`f(OpenAI())`): only a constructor counts
+            if isinstance(expr, ast.Call):  # built in place: `f(OpenAI())`, `Service(get_client())`
                 built = self.ctx.callee(expr, scope)  # resolved once, its own visit reuses it
                 if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
                     self.passes.append(Pass(callee, param, frozenset({f"c:{ctor_id(self.path, expr)}"})))
+                elif isinstance(built, QName) and (made := self._project_name(built.name)):
+                    self.passes.append(Pass(callee, param, frozenset("f:" + r[2:] for r in made)))
                 continue
             if not isinstance(expr, ast.Name | ast.Attribute):
                 continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
@@ -159,7 +162,7 @@ class Collector:
     def _callee(self, call: ast.Call, func: Value, scope: Scope) -> str | None:
         if isinstance(func, QName):
             return f"n:{func.name}"
-        if isinstance(func, FuncVal):
+        if isinstance(func, FuncVal | ClassVal):  # a class: its `__init__` gets the arguments
             name = scope_qualname(func.scope)
             return f"n:{self.ctx_module()}.{name}" if name else None
         return None
@@ -208,14 +211,31 @@ class Collector:
         return None
 
     def _note_params(self, ref: str, scope: Scope) -> None:
+        """The parameter names of the function a `p:` ref names, for call sites passing by
+        position: found up from the use (a nested function) or from the module down
+        (`self.x` set from a parameter of `__init__` and used in another method)."""
         function = ref.split(":")[1]
+        if function in self.param_functions:
+            return
         current: Scope | None = scope
         while current is not None and scope_qualname(current) != function:
             current = current.parent
-        node = current.node if current is not None else None
+        node = current.node if current is not None else self._defined(function)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             args = node.args
             self.param_functions[function] = tuple(a.arg for a in (*args.posonlyargs, *args.args))
+
+    def _defined(self, qualname: str) -> ast.AST | None:
+        """The def or class `qualname` (`Class.method`) names, from the module down."""
+        scope: Scope | None = self.ctx.resolver.module
+        node: ast.AST | None = None
+        for part in qualname.split("."):
+            bindings = scope.bindings.get(part) if scope is not None else None
+            if not bindings or bindings[-1].kind not in ("def", "class"):
+                return None
+            node = bindings[-1].node
+            scope = self.ctx.resolver.scope_of.get(id(node))
+        return node
 
     def summary(self) -> Summary:
         resolver = self.ctx.resolver
