@@ -106,7 +106,7 @@ class ProjectView:
         found: set[str] = set()
         for skip, (passer, p) in sites:
             position = p.param + skip if isinstance(p.param, int) else -1
-            if p.param == param or 0 <= position < len(names) and names[position] == param:
+            if p.param == param or (0 <= position < len(names) and names[position] == param):
                 for r in p.refs:
                     found |= self.resolve(r, passer)
         return frozenset(found)

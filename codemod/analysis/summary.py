@@ -127,6 +127,8 @@ class Collector:
         if len(targets) != 1 or not isinstance(node.value, ast.Call):
             return
         target = targets[0]
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id != scope.self_name:
+            self._set_from_outside(target, node.value, scope)
         if isinstance(target, ast.Name) or (
             isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == scope.self_name
         ):
@@ -158,6 +160,21 @@ class Collector:
             refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
             if refs:
                 self.passes.append(Pass(callee, param, refs))
+
+    def _set_from_outside(self, target: ast.Attribute, value: ast.Call, scope: Scope) -> None:
+        """`svc.client = make_client()` on an instance of a project class: a pass to the
+        `__init__` parameter (or class field) of that name."""
+        made = self.ctx.value(target.value, scope)
+        if not (isinstance(made, RefVal) and made.ref.startswith("f:")):
+            return  # the instance of a class of this module is not followed (`UNKNOWN`)
+        built = self.ctx.callee(value, scope)
+        refs: Refs = frozenset()
+        if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
+            refs = frozenset({f"c:{ctor_id(self.path, value)}"})
+        elif isinstance(built, QName):
+            refs = frozenset("f:" + r[2:] for r in self._project_name(built.name))
+        if refs:
+            self.passes.append(Pass("n:" + made.ref[2:], target.attr, refs))
 
     def _callee(self, call: ast.Call, func: Value, scope: Scope) -> str | None:
         if isinstance(func, QName):
@@ -221,6 +238,10 @@ class Collector:
         while current is not None and scope_qualname(current) != function:
             current = current.parent
         node = current.node if current is not None else self._defined(function)
+        owner = self._defined(function.removesuffix(".__init__")) if node is None else None
+        if isinstance(owner, ast.ClassDef):  # a class without `__init__`: its fields, in order
+            fields = [s.target.id for s in owner.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+            self.param_functions[function] = ("self", *fields)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             args = node.args
             self.param_functions[function] = tuple(a.arg for a in (*args.posonlyargs, *args.args))
