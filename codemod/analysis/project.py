@@ -148,6 +148,11 @@ class ProjectView:
                 decisions[cid] = Decision("as-is")
                 continue
             unserved = [(s, u) for s, u in uses.get(cid, []) if u.kind in UNSERVED_KINDS]
+            repointed = tuple(sorted({(_where(s, u), u.path) for s, u in uses.get(cid, []) if u.kind == "repoint"}))
+            if repointed:  # another module sets its key or URL: moving it would cross the keys
+                where = tuple(sorted({(_where(s, u), u.path) for s, u in unserved}))
+                decisions[cid] = Decision("keep", where, repointed=repointed)
+                continue
             if not unserved:
                 decisions[cid] = MIGRATE
                 continue

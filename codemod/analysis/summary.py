@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
+from codemod.analysis.detectors.repoint import candidates
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.values import (
     ClassVal,
     ClientVal,
     FuncVal,
+    ParamVal,
     QName,
     RefVal,
     ResourceVal,
@@ -258,7 +260,36 @@ class Collector:
             scope = self.ctx.resolver.scope_of.get(id(node))
         return node
 
+    def _repoints(self) -> None:
+        """`client.base_url = ...` / `client.with_options(api_key=...)` on a client this module
+        did not build (a parameter, an attribute, a factory's): a use of kind `repoint`, which
+        keeps the client (rewriting another module's line is not this module's business)."""
+        names = {n for spec in self.ctx.rules.clients for n in (*spec.api_key_args, *spec.base_url_args)}
+        for node, scope in candidates(self.ctx):
+            pairs: list[tuple[ast.expr, str, ast.expr]]
+            if isinstance(node, ast.Assign):
+                pairs = [(t.value, t.attr, t) for t in node.targets if isinstance(t, ast.Attribute) and t.attr in names]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                pairs = [(node.func.value, f"{node.func.attr}({kw.arg}=...)", node) for kw in node.keywords if kw.arg in names]
+            else:
+                continue
+            for receiver, what, at in pairs:
+                val = self.ctx.value(receiver, scope)
+                if isinstance(val, ClientVal) and val.ctor is not None:
+                    continue  # built here: `detectors.repoint` rewrites or refuses the line
+                if isinstance(val, ParamVal):
+                    name = scope_qualname(val.scope)
+                    refs: Refs = frozenset({f"p:{name}:{val.arg.arg}"}) if name else frozenset()
+                else:
+                    refs = self.refs(val)
+                for ref in refs:
+                    if ref.startswith("p:"):
+                        self._note_params(ref, scope)
+                if refs:
+                    self.uses.append(Use(refs, f"{self.ctx.source(receiver)}.{what}", "repoint", at.lineno, at.col_offset + 1))
+
     def summary(self) -> Summary:
+        self._repoints()
         resolver = self.ctx.resolver
         exports: dict[str, Refs] = {}
         for name, bindings in resolver.module.bindings.items():
