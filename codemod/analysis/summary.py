@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.detectors.repoint import candidates
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.values import (
     ClassVal,
@@ -179,8 +179,8 @@ class Collector:
             self.passes.append(Pass("n:" + made.ref[2:], target.attr, refs))
 
     def _callee(self, call: ast.Call, func: Value, scope: Scope) -> str | None:
-        if isinstance(func, QName):
-            return f"n:{func.name}"
+        if isinstance(func, QName):  # not `json.dumps(client)`: only the project's functions tie
+            return f"n:{func.name}" if self._project_name(func.name) else None
         if isinstance(func, FuncVal | ClassVal):  # a class: its `__init__` gets the arguments
             name = scope_qualname(func.scope)
             return f"n:{self.ctx_module()}.{name}" if name else None
@@ -260,12 +260,12 @@ class Collector:
             scope = self.ctx.resolver.scope_of.get(id(node))
         return node
 
-    def _repoints(self) -> None:
+    def _repoints(self, candidates: Sequence[tuple[ast.AST, Scope]]) -> None:
         """`client.base_url = ...` / `client.with_options(api_key=...)` on a client this module
         did not build (a parameter, an attribute, a factory's): a use of kind `repoint`, which
         keeps the client (rewriting another module's line is not this module's business)."""
         names = {n for spec in self.ctx.rules.clients for n in (*spec.api_key_args, *spec.base_url_args)}
-        for node, scope in candidates(self.ctx):
+        for node, scope in candidates:
             pairs: list[tuple[ast.expr, str, ast.expr]]
             if isinstance(node, ast.Assign):
                 pairs = [(t.value, t.attr, t) for t in node.targets if isinstance(t, ast.Attribute) and t.attr in names]
@@ -288,8 +288,10 @@ class Collector:
                 if refs:
                     self.uses.append(Use(refs, f"{self.ctx.source(receiver)}.{what}", "repoint", at.lineno, at.col_offset + 1))
 
-    def summary(self) -> Summary:
-        self._repoints()
+    def summary(self, repoints: Sequence[tuple[ast.AST, Scope]] = ()) -> Summary:
+        """What the module tells the project; `repoints` the lines that may re-point a client
+        (`detectors.repoint.candidates`), found once for both."""
+        self._repoints(repoints)
         resolver = self.ctx.resolver
         exports: dict[str, Refs] = {}
         for name, bindings in resolver.module.bindings.items():
