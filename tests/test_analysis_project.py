@@ -156,3 +156,40 @@ def test_clients_kept_on_an_instance(tmp_path: Path, files: dict[str, str], expe
     assert [n for n, r in again.items() if r.changed] == [], "a second run changes nothing"
     if expected.get("clients.py") == ["LMX106"] or "LMX106" in expected.get("main.py", []):
         assert after == files, "nothing kept is rewritten"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "def configure(client):\n    client.base_url = 'https://api.openai.com/v1'\n",
+            [("p:configure:client", "client.base_url", "repoint", 2)],
+            id="a parameter re-pointed: a repoint use the project can tie",
+        ),
+        pytest.param(
+            "from openai import OpenAI\n\ndef fast(client: OpenAI):\n    return client.with_options(api_key='k')\n",
+            [("p:fast:client", "client.with_options(api_key=...)", "repoint", 4)],
+            id="with_options(api_key=...) on an annotated parameter",
+        ),
+        pytest.param(
+            "import os\nimport openai\n\nopenai.api_key = os.environ['OPENAI_API_KEY']\n",
+            [],
+            id="must not record: the module client (module_config's business)",
+        ),
+        pytest.param(
+            "import os\nfrom openai import OpenAI\n\nclient = OpenAI()\nclient.api_key = os.environ['OPENAI_API_KEY']\n",
+            [],
+            id="must not record: a client built here (detectors.repoint rewrites the line)",
+        ),
+        pytest.param(
+            "def tune(client):\n    client.timeout = 5\n    return client.with_options(timeout=3)\n",
+            [],
+            id="must not record: other options",
+        ),
+    ],
+)
+def test_repoint_uses_in_the_summary(source: str, expected: list[tuple[str, str, str, int]]) -> None:
+    from codemod.analysis import analyse_module
+
+    summary = analyse_module(source, default_rules(), path="m.py")[1]
+    assert [(*sorted(u.refs), u.path, u.kind, u.line) for u in summary.uses if u.kind == "repoint"] == expected

@@ -277,11 +277,12 @@ class Collector:
                 val = self.ctx.value(receiver, scope)
                 if isinstance(val, ClientVal) and val.ctor is not None:
                     continue  # built here: `detectors.repoint` rewrites or refuses the line
+                refs: Refs
                 if isinstance(val, ParamVal):
                     name = scope_qualname(val.scope)
-                    refs: Refs = frozenset({f"p:{name}:{val.arg.arg}"}) if name else frozenset()
-                else:
-                    refs = self.refs(val)
+                    refs = frozenset({f"p:{name}:{val.arg.arg}"}) if name else frozenset()
+                else:  # not `openai.api_key = ...`: the module client is `module_config`'s
+                    refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
                 for ref in refs:
                     if ref.startswith("p:"):
                         self._note_params(ref, scope)

@@ -145,7 +145,7 @@ def candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
         )
 
     found: list[tuple[ast.AST, Scope]] = []
-    if any(wanted(node) for node in ast.walk(ctx.tree)):
+    if any(name in ctx.text for name in names) and any(wanted(node) for node in ast.walk(ctx.tree)):
         found = [(node, scope) for node, scope in ctx.resolver.walk() if wanted(node)]
     ctx.repoint_candidates = found
     return found
