@@ -142,6 +142,16 @@ MAIN = "from openai import OpenAIError\nfrom clients import get_client\nfrom ser
             id="an attribute assigned from outside the class is tied",
         ),
         pytest.param(
+            {"clients.py": CLIENTS, "service.py": "from openai import OpenAI\n" + UNSET + "\nh = Holder()\nh.client = OpenAI()\n"},
+            {"clients.py": ["LMX101*"], "service.py": ["LMX106"]},
+            id="an attribute of an instance of a class of the same module, assigned a client built there",
+        ),
+        pytest.param(
+            {"clients.py": CLIENTS, "service.py": UNSET, "main.py": "import requests\n" + MAIN.replace("Service", "Holder") + "r = requests.get('u')\nr.client = get_client()\n"},
+            {"clients.py": ["LMX101*"], "service.py": [], "main.py": []},
+            id="must not touch: an attribute of some library's object",
+        ),
+        pytest.param(
             {"clients.py": CLIENTS, "service.py": UNSET, "main.py": MAIN.replace("Service", "Holder") + "h = Holder()\nh.other = get_client()\n"},
             {"clients.py": ["LMX101*"], "service.py": [], "main.py": []},
             id="must not touch: another attribute assigned from outside is not the one drawing",

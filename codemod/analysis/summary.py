@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from codemod.analysis.bindings import Scope
+from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.values import (
@@ -166,9 +166,10 @@ class Collector:
     def _set_from_outside(self, target: ast.Attribute, value: ast.Call, scope: Scope) -> None:
         """`svc.client = make_client()` on an instance of a project class: a pass to the
         `__init__` parameter (or class field) of that name."""
-        made = self.ctx.value(target.value, scope)
-        if not (isinstance(made, RefVal) and made.ref.startswith("f:")):
-            return  # the instance of a class of this module is not followed (`UNKNOWN`)
+        assert isinstance(target.value, ast.Name)
+        owner = self._instance_of(target.value, scope)
+        if owner is None:
+            return
         built = self.ctx.callee(value, scope)
         refs: Refs = frozenset()
         if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
@@ -176,7 +177,19 @@ class Collector:
         elif isinstance(built, QName):
             refs = frozenset("f:" + r[2:] for r in self._project_name(built.name))
         if refs:
-            self.passes.append(Pass("n:" + made.ref[2:], target.attr, refs))
+            self.passes.append(Pass(owner, target.attr, refs))
+
+    def _instance_of(self, name: ast.Name, scope: Scope) -> str | None:
+        """`n:<class>` when `name` is bound to an instance of a project class (imported, or
+        of this module); None for anything else (`requests.get(...)`'s result)."""
+        made = self.ctx.value(name, scope)
+        if isinstance(made, RefVal) and made.ref.startswith("f:") and self._project_name(made.ref[2:]):
+            return "n:" + made.ref[2:]
+        binding = self.ctx.resolver.lookup(name.id, scope, pos_of(name))
+        if binding is None or binding.kind != "assign" or binding.scope is None or not isinstance(binding.value, ast.Call):
+            return None
+        cls = self.ctx.value(binding.value.func, binding.scope)
+        return self._callee(binding.value, cls, binding.scope) if isinstance(cls, ClassVal) else None
 
     def _callee(self, call: ast.Call, func: Value, scope: Scope) -> str | None:
         if isinstance(func, QName):  # not `json.dumps(client)`: only the project's functions tie
