@@ -349,3 +349,76 @@ def test_unserved_call_on_an_untied_parameter(source: str, expected: list[str]) 
     from support import findings
 
     assert [f.code for f in findings(source)] == expected
+
+
+UNTYPED_HEAD = "from openai import OpenAIError\n\n\nclass Indexer:\n    def run(self, text, registry):\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "        return self.llm_client.embeddings.create(model='m', input=text)\n",
+            [("LMX308", "`embeddings.create` is not served by Lumyx AI; the tool cannot tell which client `self.llm_client` is: if it is one moved there, this call will fail")],
+            id="an unserved endpoint on an attribute nobody sets: LMX308 naming the receiver",
+        ),
+        pytest.param(
+            "        return registry['llm'].images.with_raw_response.generate(prompt=text)\n",
+            [("LMX308", "`images.generate` is not served by Lumyx AI; the tool cannot tell which client `registry['llm']` is: if it is one moved there, this call will fail")],
+            id="an unserved endpoint on a subscript, through a passthrough attribute",
+        ),
+        pytest.param(
+            "        return self.llm.chat.completions.create(model='m', messages=[{'role': 'developer', 'content': text}], logprobs=True)\n",
+            [
+                ("LMX308", "message role 'developer' is not served by Lumyx AI; the tool cannot tell which client `self.llm` is: if it is one moved there, this call will fail"),
+                ("LMX308", "chat parameter `logprobs` is not served by Lumyx AI; the tool cannot tell which client `self.llm` is: if it is one moved there, this call will fail"),
+            ],
+            id="an untied chat call: each unserved role and parameter",
+        ),
+        pytest.param(
+            "        return registry.chat.completions.create(model='m', messages=[], stream=True)\n",
+            [],
+            id="must not touch: an untied chat call sending only what is served",
+        ),
+        pytest.param(
+            "        return self.db.models.list()\n",
+            [],
+            id="must not touch: a served endpoint shape (an ORM's models) says nothing",
+        ),
+        pytest.param(
+            "        return self.cache.create(text)\n",
+            [],
+            id="must not touch: a call that names no endpoint",
+        ),
+    ],
+)
+def test_unserved_use_on_an_untyped_receiver(body: str, expected: list[tuple[str, str]]) -> None:
+    found = [(f.code, f.message) for f in findings(UNTYPED_HEAD + body)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            "import requests\n\nclass C:\n    def run(self):\n        return self.api.embeddings.create(input='x')\n",
+            id="a module that imports no OpenAI package: its receivers are somebody else's",
+        ),
+        pytest.param(
+            "from openai import OpenAI\nimport json\n\njson.loads.embeddings.create(input='x')\n",
+            id="a receiver from the stdlib is no client",
+        ),
+        pytest.param(
+            "from openai import OpenAI\n\nclass C:\n    def __init__(self):\n        self.client = OpenAI()\n\n"
+            "    def run(self):\n        return self.client.chat.completions.create(model='gpt-4o', messages=[], logprobs=True)\n",
+            id="a typed receiver keeps its exact codes (LMX302), no LMX308",
+        ),
+    ],
+)
+def test_no_lmx308(source: str) -> None:
+    assert "LMX308" not in [f.code for f in findings(source)]
+
+
+def test_a_chat_parameter_on_an_untied_parameter_is_lmx308() -> None:
+    source = "from openai import OpenAI\n\ndef ask(client, text):\n    return client.chat.completions.create(messages=[], n=2)\n"
+    assert [f.code for f in findings(source)] == ["LMX308"]

@@ -74,3 +74,46 @@ def test_organization_and_project_never_reach_the_provider(before: str, after: s
     out = apply_fixes(before, analyse(before, default_rules()))
     assert out == after
     assert apply_fixes(out, analyse(out, default_rules())) == out
+
+
+CONFIGURED = (
+    "import os\nfrom openai import OpenAI\n\n\ndef configure(c):\n    c.api_key = os.environ['OPENAI_API_KEY']\n\n\n"
+    "client = OpenAI()\nconfigure(client)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "split", "expected"),
+    [
+        pytest.param(CONFIGURED, False, ["LMX309"], id="a function given the client sets its key: kept, LMX309"),
+        pytest.param(
+            CONFIGURED + "client.chat.completions.create(model='gpt-4o', messages=[])\nclient.embeddings.create(model='m', input='x')\n",
+            True,
+            ["LMX309"],
+            id="re-pointed and also embedding, with split on: kept whole (no copy that would carry the key)",
+        ),
+        pytest.param(
+            CONFIGURED.replace("c.api_key", "c.timeout").replace("os.environ['OPENAI_API_KEY']", "5"),
+            False,
+            ["LMX101*"],
+            id="must not touch: a function that sets the timeout: migrated",
+        ),
+        pytest.param(
+            CONFIGURED.replace("configure(client)\n", "configure(other)\n"),
+            False,
+            ["LMX101*"],
+            id="must not touch: the re-pointing function is given some other object",
+        ),
+        pytest.param(
+            "import os\nfrom openai import OpenAI\nclient = OpenAI()\nclient.api_key = os.environ['OPENAI_API_KEY']\n",
+            False,
+            ["LMX101*"],
+            id="must not touch: re-pointed in its own scope: detectors.repoint rewrites the line (no LMX309)",
+        ),
+    ],
+)
+def test_re_pointed_by_code_it_is_handed_to(source: str, split: bool, expected: list[str]) -> None:
+    found = analyse(source, default_rules(), path="app.py", split=split)
+    assert [f.code + ("*" if f.fix else "") for f in found] == expected
+    if "LMX309" in expected:
+        assert apply_fixes(source, found) == source

@@ -376,3 +376,107 @@ def test_a_chained_module_assignment_is_one_finding() -> None:
     source = 'import openai\nopenai.api_base = openai.base_url = "https://api.openai.com/v1"\nopenai.models.list()\n'
     assert codes(source) == ["LMX105*", "LMX105*"]
     assert [f.line for f in findings(source)] == [2, 3]
+
+
+# --- a client re-pointed where it is handed (issue 10, item 4 across modules: LMX309) ---------
+
+CONFIGURE = (
+    "import os\n\n\ndef configure(client):\n"
+    '    client.base_url = "https://api.openai.com/v1"\n'
+    '    client.api_key = os.environ["OPENAI_API_KEY"]\n'
+)
+MAIN = "from openai import OpenAI\n\nfrom configure import configure\n\nclient = OpenAI()\n"
+CHAT = "client.chat.completions.create(model='gpt-4o', messages=[])\n"
+
+
+def _project(tmp_path: object, files: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+    """Codes (`*` when fixable) and the text after the fixes, per file, from a whole-project run."""
+    from pathlib import Path
+
+    from codemod.pool import run
+    from codemod.runner import Options
+
+    assert isinstance(tmp_path, Path)
+    pairs = []
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        pairs.append((tmp_path / name, name))
+    results = {r.path: r for r in run(pairs, Options(rules=support.default_rules(), fix=True), jobs=1)}
+    out = {}
+    for name, text in files.items():
+        r = results.get(name)
+        found = [f.code + ("*" if f.fix else "") for f in r.findings] if r else []
+        out[name] = (found, (r.new_text if r and r.new_text is not None else text))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"configure.py": CONFIGURE, "main.py": MAIN + "configure(client)\n" + CHAT},
+            {"configure.py": [], "main.py": ["LMX309"]},
+            id="a function of another module sets the key and URL of the client it is handed: kept, LMX309",
+        ),
+        pytest.param(
+            {
+                "fast.py": "import os\n\n\ndef fast(client):\n    return client.with_options(api_key=os.environ['OPENAI_API_KEY']).chat.completions.create(model='gpt-4o', messages=[])\n",
+                "main.py": MAIN.replace("from configure import configure", "from fast import fast") + "fast(client)\n",
+            },
+            {"fast.py": [], "main.py": ["LMX309"]},
+            id="with_options(api_key=...) on a parameter: kept",
+        ),
+        pytest.param(
+            {
+                "svc.py": "from openai import OpenAI\n\n\nclass Svc:\n    def __init__(self, client: OpenAI):\n        self.client = client\n\n    def other(self):\n        return self.client.copy(base_url='https://gw.example/v1')\n",
+                "main.py": MAIN.replace("from configure import configure", "from svc import Svc") + "Svc(client)\n",
+            },
+            {"svc.py": [], "main.py": ["LMX309"]},
+            id="copy(base_url=...) on an attribute stored from __init__ (annotated parameter): kept",
+        ),
+        pytest.param(
+            {"configure.py": CONFIGURE.replace("client.base_url", "client.timeout").replace("client.api_key", "client.max_retries").replace('os.environ["OPENAI_API_KEY"]', "3"),
+             "main.py": MAIN + "configure(client)\n" + CHAT},
+            {"configure.py": [], "main.py": ["LMX101*", "LMX201*"]},
+            id="must not touch: setting other options is no re-pointing, the client is migrated",
+        ),
+        pytest.param(
+            {"configure.py": CONFIGURE, "main.py": MAIN + "other = OpenAI()\nconfigure(other)\n" + CHAT},
+            {"configure.py": [], "main.py": ["LMX101*", "LMX309", "LMX201*"]},
+            id="must not touch: only the client handed to the re-pointing function is kept",
+        ),
+        pytest.param(
+            {"configure.py": CONFIGURE, "main.py": MAIN + CHAT},
+            {"configure.py": [], "main.py": ["LMX101*", "LMX201*"]},
+            id="must not touch: a re-pointing function nobody hands this client to",
+        ),
+    ],
+)
+def test_re_pointed_where_it_is_handed(tmp_path: object, files: dict[str, str], expected: dict[str, list[str]]) -> None:
+    result = _project(tmp_path, files)
+    assert {name: found for name, (found, _) in result.items()} == expected
+    if "LMX101*" not in expected["main.py"]:
+        assert all(after == files[name] for name, (_, after) in result.items()), "a kept client is not rewritten"
+    again = _project(tmp_path, {name: after for name, (_, after) in result.items()})
+    assert {name: after for name, (_, after) in again.items()} == {name: after for name, (_, after) in result.items()}
+
+
+def test_lmx309_names_the_line(tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    from codemod.pool import run
+    from codemod.runner import Options
+
+    files = {"configure.py": CONFIGURE, "main.py": MAIN + "configure(client)\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    results = run([(tmp_path / n, n) for n in files], Options(rules=support.default_rules()), jobs=1)
+    [found] = [f for r in results for f in r.findings]
+    assert (found.code, found.line, found.message) == (
+        "LMX309",
+        5,
+        "OpenAI client `OpenAI` stays on OpenAI: `client.base_url` (configure.py:5 and 1 more) re-points it "
+        "after it is built, which the tool does not rewrite there; move that setting into the constructor "
+        "to migrate it to Lumyx AI",
+    )

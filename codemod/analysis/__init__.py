@@ -18,7 +18,7 @@ from typing import Any
 from codemod.analysis import summary, suppress
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.detectors import calls, models, module_config, secrets
+from codemod.analysis.detectors import calls, models, module_config, repoint, secrets
 from codemod.analysis.project import ProjectView
 from codemod.analysis.valuetypes import ProjectFacts
 from codemod.redact import mask
@@ -147,7 +147,7 @@ def analyse_module(
         finish(walk)
     found = suppress.apply(ctx.suppressions, ctx.findings)
     ordered = sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
-    return ordered, walk.summary.summary()
+    return ordered, walk.summary.summary(repoint.candidates(ctx))
 
 
 def _masked(findings: list[Finding], rules: Rules) -> list[Finding]:

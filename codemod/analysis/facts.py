@@ -21,6 +21,7 @@ class Decision:
     kind: DecisionKind
     unserved: tuple[tuple[str, str], ...] = ()  # (where, endpoint) the provider does not serve
     split_spans: tuple[tuple[int, int], ...] = ()  # receivers a split re-points to the copy
+    repointed: tuple[tuple[str, str], ...] = ()  # (where, line) another module sets its key or URL
 
 
 MIGRATE = Decision("migrate")

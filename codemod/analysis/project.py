@@ -97,10 +97,16 @@ class ProjectView:
         return (found[0], name) if len(found) == 1 else None
 
     def _param(self, where: Summary, function: str, param: str) -> frozenset[str]:
+        """What the call sites pass as `param`; those of a class (`Service(client)`) for the
+        parameters of its `__init__`, counted after `self`."""
         names = where.params.get(function, ())
+        sites = [(0, s) for s in self._passes.get((where.path, function), ())]
+        if function.endswith(".__init__"):
+            sites += [(1, s) for s in self._passes.get((where.path, function.removesuffix(".__init__")), ())]
         found: set[str] = set()
-        for passer, p in self._passes.get((where.path, function), ()):
-            if p.param == param or (isinstance(p.param, int) and p.param < len(names) and names[p.param] == param):
+        for skip, (passer, p) in sites:
+            position = p.param + skip if isinstance(p.param, int) else -1
+            if p.param == param or (0 <= position < len(names) and names[position] == param):
                 for r in p.refs:
                     found |= self.resolve(r, passer)
         return frozenset(found)
@@ -142,6 +148,11 @@ class ProjectView:
                 decisions[cid] = Decision("as-is")
                 continue
             unserved = [(s, u) for s, u in uses.get(cid, []) if u.kind in UNSERVED_KINDS]
+            repointed = tuple(sorted({(_where(s, u), u.path) for s, u in uses.get(cid, []) if u.kind == "repoint"}))
+            if repointed:  # another module sets its key or URL: moving it would cross the keys
+                where = tuple(sorted({(_where(s, u), u.path) for s, u in unserved}))
+                decisions[cid] = Decision("keep", where, repointed=repointed)
+                continue
             if not unserved:
                 decisions[cid] = MIGRATE
                 continue

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from codemod.analysis.bindings import Scope
+from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.values import (
+    ClassVal,
     ClientVal,
     FuncVal,
+    ParamVal,
     QName,
     RefVal,
     ResourceVal,
@@ -126,6 +129,8 @@ class Collector:
         if len(targets) != 1 or not isinstance(node.value, ast.Call):
             return
         target = targets[0]
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id != scope.self_name:
+            self._set_from_outside(target, node.value, scope)
         if isinstance(target, ast.Name) or (
             isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == scope.self_name
         ):
@@ -144,10 +149,12 @@ class Collector:
         arguments: list[tuple[int | str, ast.expr]] = list(enumerate(call.args))
         arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for param, expr in arguments:
-            if isinstance(expr, ast.Call):  # built in place (`f(OpenAI())`): only a constructor counts
+            if isinstance(expr, ast.Call):  # built in place: `f(OpenAI())`, `Service(get_client())`
                 built = self.ctx.callee(expr, scope)  # resolved once, its own visit reuses it
                 if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
                     self.passes.append(Pass(callee, param, frozenset({f"c:{ctor_id(self.path, expr)}"})))
+                elif isinstance(built, QName) and (made := self._project_name(built.name)):
+                    self.passes.append(Pass(callee, param, frozenset("f:" + r[2:] for r in made)))
                 continue
             if not isinstance(expr, ast.Name | ast.Attribute):
                 continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
@@ -156,10 +163,38 @@ class Collector:
             if refs:
                 self.passes.append(Pass(callee, param, refs))
 
+    def _set_from_outside(self, target: ast.Attribute, value: ast.Call, scope: Scope) -> None:
+        """`svc.client = make_client()` on an instance of a project class: a pass to the
+        `__init__` parameter (or class field) of that name."""
+        assert isinstance(target.value, ast.Name)
+        owner = self._instance_of(target.value, scope)
+        if owner is None:
+            return
+        built = self.ctx.callee(value, scope)
+        refs: Refs = frozenset()
+        if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
+            refs = frozenset({f"c:{ctor_id(self.path, value)}"})
+        elif isinstance(built, QName):
+            refs = frozenset("f:" + r[2:] for r in self._project_name(built.name))
+        if refs:
+            self.passes.append(Pass(owner, target.attr, refs))
+
+    def _instance_of(self, name: ast.Name, scope: Scope) -> str | None:
+        """`n:<class>` when `name` is bound to an instance of a project class (imported, or
+        of this module); None for anything else (`requests.get(...)`'s result)."""
+        made = self.ctx.value(name, scope)
+        if isinstance(made, RefVal) and made.ref.startswith("f:") and self._project_name(made.ref[2:]):
+            return "n:" + made.ref[2:]
+        binding = self.ctx.resolver.lookup(name.id, scope, pos_of(name))
+        if binding is None or binding.kind != "assign" or binding.scope is None or not isinstance(binding.value, ast.Call):
+            return None
+        cls = self.ctx.value(binding.value.func, binding.scope)
+        return self._callee(binding.value, cls, binding.scope) if isinstance(cls, ClassVal) else None
+
     def _callee(self, call: ast.Call, func: Value, scope: Scope) -> str | None:
-        if isinstance(func, QName):
-            return f"n:{func.name}"
-        if isinstance(func, FuncVal):
+        if isinstance(func, QName):  # not `json.dumps(client)`: only the project's functions tie
+            return f"n:{func.name}" if self._project_name(func.name) else None
+        if isinstance(func, FuncVal | ClassVal):  # a class: its `__init__` gets the arguments
             name = scope_qualname(func.scope)
             return f"n:{self.ctx_module()}.{name}" if name else None
         return None
@@ -208,16 +243,69 @@ class Collector:
         return None
 
     def _note_params(self, ref: str, scope: Scope) -> None:
+        """The parameter names of the function a `p:` ref names, for call sites passing by
+        position: found up from the use (a nested function) or from the module down
+        (`self.x` set from a parameter of `__init__` and used in another method)."""
         function = ref.split(":")[1]
+        if function in self.param_functions:
+            return
         current: Scope | None = scope
         while current is not None and scope_qualname(current) != function:
             current = current.parent
-        node = current.node if current is not None else None
+        node = current.node if current is not None else self._defined(function)
+        owner = self._defined(function.removesuffix(".__init__")) if node is None else None
+        if isinstance(owner, ast.ClassDef):  # a class without `__init__`: its fields, in order
+            fields = [s.target.id for s in owner.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+            self.param_functions[function] = ("self", *fields)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             args = node.args
             self.param_functions[function] = tuple(a.arg for a in (*args.posonlyargs, *args.args))
 
-    def summary(self) -> Summary:
+    def _defined(self, qualname: str) -> ast.AST | None:
+        """The def or class `qualname` (`Class.method`) names, from the module down."""
+        scope: Scope | None = self.ctx.resolver.module
+        node: ast.AST | None = None
+        for part in qualname.split("."):
+            bindings = scope.bindings.get(part) if scope is not None else None
+            if not bindings or bindings[-1].kind not in ("def", "class"):
+                return None
+            node = bindings[-1].node
+            scope = self.ctx.resolver.scope_of.get(id(node))
+        return node
+
+    def _repoints(self, candidates: Sequence[tuple[ast.AST, Scope]]) -> None:
+        """`client.base_url = ...` / `client.with_options(api_key=...)` on a client this module
+        did not build (a parameter, an attribute, a factory's): a use of kind `repoint`, which
+        keeps the client (rewriting another module's line is not this module's business)."""
+        names = {n for spec in self.ctx.rules.clients for n in (*spec.api_key_args, *spec.base_url_args)}
+        for node, scope in candidates:
+            pairs: list[tuple[ast.expr, str, ast.expr]]
+            if isinstance(node, ast.Assign):
+                pairs = [(t.value, t.attr, t) for t in node.targets if isinstance(t, ast.Attribute) and t.attr in names]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                pairs = [(node.func.value, f"{node.func.attr}({kw.arg}=...)", node) for kw in node.keywords if kw.arg in names]
+            else:
+                continue
+            for receiver, what, at in pairs:
+                val = self.ctx.value(receiver, scope)
+                if isinstance(val, ClientVal) and val.ctor is not None:
+                    continue  # built here: `detectors.repoint` rewrites or refuses the line
+                refs: Refs
+                if isinstance(val, ParamVal):
+                    name = scope_qualname(val.scope)
+                    refs = frozenset({f"p:{name}:{val.arg.arg}"}) if name else frozenset()
+                else:  # not `openai.api_key = ...`: the module client is `module_config`'s
+                    refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
+                for ref in refs:
+                    if ref.startswith("p:"):
+                        self._note_params(ref, scope)
+                if refs:
+                    self.uses.append(Use(refs, f"{self.ctx.source(receiver)}.{what}", "repoint", at.lineno, at.col_offset + 1))
+
+    def summary(self, repoints: Sequence[tuple[ast.AST, Scope]] = ()) -> Summary:
+        """What the module tells the project; `repoints` the lines that may re-point a client
+        (`detectors.repoint.candidates`), found once for both."""
+        self._repoints(repoints)
         resolver = self.ctx.resolver
         exports: dict[str, Refs] = {}
         for name, bindings in resolver.module.bindings.items():

@@ -298,7 +298,28 @@ class Resolver(forms.ConstructorForms):
             val = self.binding_value(binding)
             if not isinstance(val, Unknown):
                 return val
+        if instance and isinstance(first, Unknown):
+            return self._field(cls, attr) or first
         return first
+
+    def _field(self, cls: Scope, attr: str) -> Value | None:
+        """An attribute the class never assigns: `client: OpenAI` declared in its body
+        (dataclass, pydantic, attrs) and filled at construction, or set from outside
+        (`svc.client = ...`). Named as the `__init__` parameter of that name, for the project
+        view to tie to what the call sites and those assignments give."""
+        name = scope_qualname(cls)
+        if name is None or attr in cls.self_attrs or not isinstance(cls.node, ast.ClassDef):
+            return None
+        ref = f"p:{name}.__init__:{attr}"
+        remote = self._remote(ref)
+        if remote is not None:
+            return remote
+        for stmt in cls.node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+                annotated = self._annotation_client(stmt.annotation, cls.parent or cls)
+                if annotated is not None:
+                    return ClientVal(annotated.spec, None, via=ref)
+        return RefVal(ref)
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         func = self.value(node.func, scope)

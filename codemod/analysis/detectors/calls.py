@@ -9,15 +9,16 @@ Model arguments are handed to the models module; chat parameters are checked her
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.detectors import models
 from codemod.analysis.detectors.clients import client_state
-from codemod.analysis.values import ClientVal, DictVal, QName, RefVal, ResourceVal
+from codemod.analysis.values import ClientVal, DictVal, QName, RefVal, ResourceVal, Unknown
 
-CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306", "LMX307")
+CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306", "LMX307", "LMX308")
 
 
 @dataclass
@@ -81,8 +82,103 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
             status == "split" and ctx.rules.endpoints.classify(path) in ("served", "exclusive")
         )
         endpoint_call(ctx, call, scope, path, allowed=allowed)
-    elif isinstance(func, ResourceVal) and isinstance(func.base, RefVal) and func.base.ref.startswith("p:"):
-        _untied(ctx, call, ".".join(func.path))
+    elif isinstance(func, ResourceVal) and isinstance(func.base, RefVal) and not _outside(ctx, func.base.ref):
+        path = ".".join(func.path)
+        parameter = func.base.ref.startswith("p:") and isinstance(_receiver(call, path), ast.Name)
+        _untied_call(ctx, call, scope, path, parameter=parameter)
+    elif isinstance(func, Unknown) and isinstance(call.func, ast.Attribute):
+        shaped = _shape(ctx, call.func)
+        if shaped is not None:
+            _untied_call(ctx, call, scope, shaped, parameter=False)
+
+
+def _untied_call(ctx: Context, call: ast.Call, scope: Scope, path: str, *, parameter: bool) -> None:
+    """A call on a receiver no client is tied to: LMX307 on a parameter, else LMX308, for an
+    unserved endpoint; LMX308 for what a chat call sends that the provider does not serve."""
+    if parameter:
+        _untied(ctx, call, path)
+    else:
+        _untyped(ctx, call, path)
+    if path.startswith("chat.completions"):
+        _untyped_chat(ctx, call, scope)
+
+
+def _outside(ctx: Context, ref: str) -> bool:
+    """`f:json.loads` / `f:openai.x`: a name from the stdlib or a client package, no client of
+    the project's."""
+    root = ref.partition(":")[2].lstrip(".").split(".")[0]
+    return root in sys.stdlib_module_names or root in ctx.rules.client_roots
+
+
+def _shape(ctx: Context, func: ast.Attribute) -> str | None:
+    """The endpoint an OpenAI-shaped call names on a receiver the tool cannot type:
+    `embeddings.create` in `self.llm_client.embeddings.create`; None when it names none."""
+    parts: list[str] = []
+    node: ast.expr = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    parts.reverse()
+    endpoints = ctx.rules.endpoints
+    for i in range(len(parts)):  # the receiver is what the attributes hang on
+        path = [p for p in parts[i:] if p not in endpoints.passthrough]
+        if path and endpoints.is_resource_root(path[0]) and endpoints.classify(".".join(path)) is not None:
+            return ".".join(path)
+    return None
+
+
+def _uses_openai(ctx: Context) -> bool:
+    return bool(ctx.imported_roots & ctx.rules.client_roots)
+
+
+def _untyped(ctx: Context, call: ast.Call, path: str) -> None:
+    """LMX308: an unserved endpoint on an attribute or a value the tool cannot tie to a client,
+    in a module that uses OpenAI."""
+    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
+        return
+    _warn(ctx, call, path, f"`{path}` is not served by {ctx.rules.provider.name}", call.func)
+
+
+def _untyped_chat(ctx: Context, call: ast.Call, scope: Scope) -> None:
+    """LMX308 for each chat parameter and message role the provider does not serve, on a chat
+    call whose client the tool cannot tell (which keeps the exact checks for tied clients)."""
+    if not _uses_openai(ctx):
+        return
+    chat = ctx.rules.chat
+    provider = ctx.rules.provider.name
+    for kw in call.keywords:
+        if kw.arg is None:
+            continue
+        if kw.arg not in chat.params and kw.arg not in chat.request_options and kw.arg not in chat.wrapper_options:
+            _warn(ctx, call, "chat", f"chat parameter `{kw.arg}` is not served by {provider}", kw)
+        elif kw.arg == "messages":
+            for role_node, role in _unserved_roles(ctx, _bound(ctx, kw.value, scope)):
+                _warn(ctx, call, "chat", f"message role {role!r} is not served by {provider}", role_node)
+
+
+def _receiver(call: ast.Call, path: str) -> ast.expr:
+    """What the endpoint `path` hangs on in `call`: `self.llm` in `self.llm.chat.completions.create`."""
+    root = path.split(".")[0]
+    receiver: ast.expr = call.func
+    while isinstance(receiver, ast.Attribute):
+        attr = receiver.attr
+        receiver = receiver.value
+        if attr == root:
+            break
+    return receiver
+
+
+def _warn(ctx: Context, call: ast.Call, path: str, what: str, node: ast.AST) -> None:
+    message = (
+        f"{what}; the tool cannot tell which client `{_short(ctx.source(_receiver(call, path)))}` is: "
+        "if it is one moved there, this call will fail"
+    )
+    ctx.add("LMX308", message, node)
+
+
+def _short(source: str, limit: int = 40) -> str:
+    flat = " ".join(source.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _untied(ctx: Context, call: ast.Call, path: str) -> None:
@@ -188,9 +284,17 @@ def _bound(ctx: Context, value: ast.expr, scope: Scope) -> ast.expr:
 
 
 def _roles(ctx: Context, value: ast.expr) -> None:
+    served = ", ".join(ctx.rules.chat.roles)
+    for node, role in _unserved_roles(ctx, value):
+        ctx.add("LMX303", f"message role {role!r} is not served (roles: {served})", node)
+
+
+def _unserved_roles(ctx: Context, value: ast.expr) -> list[tuple[ast.expr, str]]:
+    """The literal `"role"` values of a literal message list that the provider does not serve."""
     if not isinstance(value, ast.List | ast.Tuple):
-        return
+        return []
     roles = ctx.rules.chat.roles
+    found: list[tuple[ast.expr, str]] = []
     for message in value.elts:
         if not isinstance(message, ast.Dict):
             continue
@@ -202,8 +306,8 @@ def _roles(ctx: Context, value: ast.expr) -> None:
                 and isinstance(role.value, str)
                 and role.value not in roles
             ):
-                served = ", ".join(roles)
-                ctx.add("LMX303", f"message role {role.value!r} is not served (roles: {served})", role)
+                found.append((role, role.value))
+    return found
 
 
 def _sequence_length(node: ast.expr) -> int:

@@ -20,7 +20,7 @@ from codemod.analysis.valuetypes import ClientVal
 from codemod.rules import ClientSpec
 from codemod.types import Edit, EditKind, Finding, Fix
 
-CODES: tuple[str, ...] = ("LMX106", "LMX107")
+CODES: tuple[str, ...] = ("LMX106", "LMX107", "LMX309")
 
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver")
 
@@ -99,6 +99,8 @@ def decided(ctx: Context, call: ast.Call, found: Finding) -> ClientState:
 
 
 def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
+    if decision.repointed:
+        return _repointed(ctx, call, decision)
     roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
     more = len(decision.unserved) - 1
     where = decision.unserved[0][0] + (f" and {more} more" if more else "")
@@ -107,6 +109,19 @@ def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
         f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve"
     )
     return ctx.finding("LMX106", message, call)
+
+
+def _repointed(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
+    """LMX309: a line of another module (or a function given the client) sets its key or base
+    URL; migrating the constructor alone would send one company's key to the other."""
+    where, how = decision.repointed[0]
+    more = len(decision.repointed) - 1
+    message = (
+        f"OpenAI client `{ctx.source(call.func)}` stays on OpenAI: `{how}` ({where}"
+        f"{f' and {more} more' if more else ''}) re-points it after it is built, which the tool does not "
+        f"rewrite there; move that setting into the constructor to migrate it to {ctx.rules.provider.name}"
+    )
+    return ctx.finding("LMX309", message, call)
 
 
 def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> Finding | None:

@@ -38,7 +38,7 @@ class Move:
 def moves(ctx: Context, call: ast.Call, spec: ClientSpec) -> list[Move]:
     """Every line of the module that re-points the client `call` builds."""
     found: list[Move] = []
-    for node, scope in _candidates(ctx):
+    for node, scope in candidates(ctx):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if not isinstance(target, ast.Attribute):
@@ -125,7 +125,7 @@ def _is_client(ctx: Context, expr: ast.expr, scope: Scope, call: ast.Call) -> bo
     return isinstance(val, ClientVal) and val.ctor is call
 
 
-def _candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
+def candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
     """Assignments to, and option copies with, a key or base-URL name (any client's), with their
     scopes; computed once per module, and only walked for scopes when the text has some."""
     cached = ctx.repoint_candidates
@@ -145,7 +145,7 @@ def _candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
         )
 
     found: list[tuple[ast.AST, Scope]] = []
-    if any(wanted(node) for node in ast.walk(ctx.tree)):
+    if any(name in ctx.text for name in names) and any(wanted(node) for node in ast.walk(ctx.tree)):
         found = [(node, scope) for node, scope in ctx.resolver.walk() if wanted(node)]
     ctx.repoint_candidates = found
     return found
