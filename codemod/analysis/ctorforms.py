@@ -245,6 +245,9 @@ class ConstructorForms:
             return None
         return self.builds(ClassVal(cls.node, cls))
 
+    def client_subclass(self, cls: Scope) -> bool:
+        return isinstance(cls.node, ast.ClassDef) and self._subclass(ClassVal(cls.node, cls)) is not None
+
     def _calls_on_self(self, cls: ast.ClassDef) -> bool:
         """Does a method of `cls` reach the API through `self` (`self.chat...`)?"""
         endpoints = self.rules.endpoints

@@ -303,12 +303,12 @@ class Resolver(forms.ConstructorForms):
         return first
 
     def _field(self, cls: Scope, attr: str) -> Value | None:
-        """An attribute the class never assigns: `client: OpenAI` declared in its body
-        (dataclass, pydantic, attrs) and filled at construction, or set from outside
-        (`svc.client = ...`). Named as the `__init__` parameter of that name, for the project
-        view to tie to what the call sites and those assignments give."""
+        """An attribute the class never assigns (a dataclass field, or set from outside): the
+        `__init__` parameter of that name, for the project view to tie to its call sites."""
         name = scope_qualname(cls)
         if name is None or attr in cls.self_attrs or not isinstance(cls.node, ast.ClassDef):
+            return None
+        if self.client_subclass(cls):  # `self.chat` in a client subclass is the client itself
             return None
         ref = f"p:{name}.__init__:{attr}"
         remote = self._remote(ref)
@@ -371,9 +371,7 @@ class Resolver(forms.ConstructorForms):
 
     def _remote(self, ref: str) -> ClientVal | None:
         """The client the project says `ref` is, when there is a project view and it is one."""
-        if self.project is None:
-            return None
-        return self.project.client(ref)
+        return None if self.project is None else self.project.client(ref)
 
     def _param_ref(self, arg: ast.arg, scope: Scope) -> str | None:
         """`p:<function>:<param>` for a parameter of a function the project can name."""
@@ -390,8 +388,7 @@ class Resolver(forms.ConstructorForms):
 
 
 def _body_ids(owner: ast.AST) -> set[int] | None:
-    """The ids of the nodes that make up the body of the def/class/lambda `owner` (the
-    part evaluated in its own scope); None when all of `owner` is."""
+    """The ids of the body of the def/class/lambda `owner` (its own scope); None: all of it."""
     if isinstance(owner, (*FUNCS, ast.ClassDef)):
         return {id(stmt) for stmt in owner.body}
     if isinstance(owner, ast.Lambda):
@@ -400,6 +397,4 @@ def _body_ids(owner: ast.AST) -> set[int] | None:
 
 
 def _const_str(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
