@@ -99,7 +99,7 @@ def decided(ctx: Context, call: ast.Call, found: Finding) -> ClientState:
 
 
 def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
-    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
+    roots = sorted({_root(endpoint) for _, endpoint in decision.unserved})
     more = len(decision.unserved) - 1
     where = decision.unserved[0][0] + (f" and {more} more" if more else "")
     message = (
@@ -107,6 +107,11 @@ def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
         f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve"
     )
     return ctx.finding("LMX106", message, call)
+
+
+def _root(endpoint: str) -> str:
+    """`chat` for `chat.completions.create`; a kept model name (`model gpt-4o`) whole."""
+    return endpoint if endpoint.startswith("model ") else endpoint.split(".")[0]
 
 
 def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> Finding | None:
@@ -123,7 +128,7 @@ def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> 
             return None
         edits.append(Edit(EditKind.REPLACE, start, end, copy))
     edits.append(ctx.inserts.after_statement(statement, [f"{copy} = {ctx.source(call)}"]))
-    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
+    roots = sorted({_root(endpoint) for _, endpoint in decision.unserved})
     title = f"{found.fix.title}; keep {', '.join(roots)} on OpenAI through `{copy}`"
     message = f"{found.message}; {', '.join(f'`{r}`' for r in roots)} stay on OpenAI through `{copy}`"
     return dataclasses.replace(found, message=message, fix=Fix(title, tuple(edits)))

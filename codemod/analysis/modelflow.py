@@ -1,0 +1,167 @@
+"""Model names that other code relies on (LMX204): a string that names an OpenAI model and is
+also a dict key, a comparison operand, a `match` case, an Enum member value or a `Literal[...]`
+choice keeps working only while the name does. Rewriting it where it reaches a model parameter
+would break that code (a price lookup raising KeyError, a branch never taken, an `@unique` Enum
+raising at import, pydantic refusing a value), so such a name is reported, never rewritten, and a
+call that sends it stays on OpenAI with its client.
+
+Each module gathers the facts during its one walk (`Gather`) into a small `ModelNames`; the
+project view joins them (`Joined`). Only names the rules would rewrite are kept.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from codemod.analysis.bindings import Scope
+from codemod.analysis.context import Context
+from codemod.analysis.values import DictVal, EnvVal, ParamVal, QName, StrVal
+
+_LITERAL = ("typing.Literal", "typing_extensions.Literal")
+_ENUM_ROOT = "enum."
+
+
+@dataclass(frozen=True)
+class ModelNames:
+    """What one module tells the project about model names: each `(name, line, how)` used for
+    something else than a model, the model-named module constants and the name each holds, the
+    name each API call sends (by the call's `(line, col)`), and the names its analysis rewrites."""
+
+    others: tuple[tuple[str, int, str], ...] = ()
+    consts: tuple[tuple[str, str], ...] = ()
+    sends: tuple[tuple[int, int, str], ...] = ()
+    rewrites: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.others or self.consts or self.sends or self.rewrites)
+
+
+class Gather:
+    """Fed by the analysis walk; `names()` at the end."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.others: dict[str, tuple[int, str]] = {}  # first use of each name
+        self.sends: list[tuple[int, int, str]] = []
+        self.rewrites: set[str] = set()
+
+    def mapped(self, value: object) -> str | None:
+        """`value` when it is a model name the rules would rewrite."""
+        if not isinstance(value, str) or not value or len(value) > 64 or value in self.ctx.rules.served_models:
+            return None
+        rule = self.ctx.rules.models.rule_for(value)
+        return value if rule is not None and rule.action == "map" and rule.to != value else None
+
+    def _note(self, node: ast.expr | None, how: str) -> None:
+        if isinstance(node, ast.Constant):
+            name = self.mapped(node.value)
+            if name is not None and name not in self.others:
+                self.others[name] = (node.lineno, how)
+        elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+            for element in node.elts:
+                self._note(element, how)
+
+    def visit(self, node: ast.AST, scope: Scope) -> None:
+        """One node of the walk that may use a model name for something else."""
+        if isinstance(node, ast.Dict):
+            for key in node.keys:
+                self._note(key, "a dict key")
+        elif isinstance(node, ast.Compare):
+            for operand in (node.left, *node.comparators):
+                self._note(operand, "compared")
+        elif isinstance(node, ast.MatchValue):
+            self._note(node.value, "a `match` case")
+        elif isinstance(node, ast.Subscript) and self._holds_name(node.slice):
+            literal = self.ctx.value(node.value, scope)  # resolved only when it matters
+            if isinstance(literal, QName) and literal.name in _LITERAL:
+                self._note(node.slice, "a `Literal[...]` choice")
+            else:
+                self._note(node.slice, "a subscript key")
+        elif isinstance(node, ast.ClassDef) and self._is_enum(node, scope):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign | ast.AnnAssign):
+                    self._note(statement.value, "an Enum member value")
+
+    def _holds_name(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Tuple):
+            return any(self._holds_name(element) for element in node.elts)
+        return isinstance(node, ast.Constant) and self.mapped(node.value) is not None
+
+    def _is_enum(self, node: ast.ClassDef, scope: Scope) -> bool:
+        for base in node.bases:
+            val = self.ctx.value(base, scope)
+            if isinstance(val, QName) and val.name.startswith(_ENUM_ROOT):
+                return True
+        return False
+
+    def on_use(self, call: ast.Call, scope: Scope) -> None:
+        """The model name an API call sends, when this module alone tells it."""
+        for kw in call.keywords:
+            if kw.arg == "model":
+                found = self._name_of(kw.value, scope)
+            elif kw.arg is None:
+                spread = self.ctx.value(kw.value, scope)
+                found = self._spread_model(spread) if isinstance(spread, DictVal) else None
+            else:
+                continue
+            if found is not None:
+                self.sends.append((call.lineno, call.col_offset + 1, found))
+                return
+
+    def _spread_model(self, spread: DictVal) -> str | None:
+        for key, value in zip(spread.node.keys, spread.node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "model":
+                return self._name_of(value, spread.scope)
+        return None
+
+    def _name_of(self, expr: ast.expr, scope: Scope) -> str | None:
+        val = self.ctx.value(expr, scope)
+        node: ast.expr | None = None
+        if isinstance(val, StrVal):
+            node = val.node
+        elif isinstance(val, EnvVal | ParamVal):
+            node = val.default
+        return self.mapped(node.value) if isinstance(node, ast.Constant) else None
+
+    def elsewhere(self, name: str) -> str | None:
+        """How this module uses `name` for something else (`how at path:line`); None when it does not."""
+        found = self.others.get(name)
+        return f"{found[1]} at {self.ctx.path}:{found[0]}" if found is not None else None
+
+    def names(self) -> ModelNames:
+        consts: list[tuple[str, str]] = []
+        models = self.ctx.rules.models
+        for name, bindings in self.ctx.resolver.module.bindings.items():
+            if not models.is_param_name(name):
+                continue
+            val = self.ctx.resolver.binding_value(bindings[-1])
+            held = self.mapped(val.node.value) if isinstance(val, StrVal) else None
+            if held is not None:
+                consts.append((name, held))
+        others = tuple((name, line, how) for name, (line, how) in self.others.items())
+        return ModelNames(others, tuple(consts), tuple(self.sends), tuple(sorted(self.rewrites)))
+
+
+class Joined:
+    """The project's model names used for something else, and where (`path:line`)."""
+
+    def __init__(self, files: dict[str, ModelNames]) -> None:
+        self.others: dict[str, str] = {}
+        for path in sorted(files):
+            for name, line, how in files[path].others:
+                self.others.setdefault(name, f"{how} at {path}:{line}")
+        self._consts = {(path, name): held for path, names in files.items() for name, held in names.consts}
+        self._sends = {(path, line, col): held for path, names in files.items() for line, col, held in names.sends}
+
+    def sent(self, path: str, line: int, col: int) -> str | None:
+        """The model name the call at `path:line:col` sends, when its own module tells it."""
+        return self._sends.get((path, line, col))
+
+    def const(self, path: str, name: str) -> str | None:
+        """The model name the module constant `name` of `path` holds."""
+        return self._consts.get((path, name))
+
+    def changes(self, names: ModelNames) -> bool:
+        """Does a name this module rewrites turn out to be used for something else elsewhere?"""
+        return any(name in self.others for name in names.rewrites)
