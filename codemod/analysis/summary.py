@@ -75,7 +75,7 @@ class Summary:
     params: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: tuple[Use, ...] = ()
     passes: tuple[Pass, ...] = ()
-    names: ModelNames = ModelNames()  # model names other code relies on (`modelflow`)
+    names: ModelNames = field(default_factory=ModelNames)  # model names other code relies on (`modelflow`)
 
 
 def ctor_id(path: str, call: ast.Call) -> str:
