@@ -186,3 +186,52 @@ def test_check_keeps_the_summary_of_a_module_that_only_holds_a_price_table(tmp_p
         "settings.py": ["LMX204"],
         "pricing.py": ["LMX201", "LMX201"],
     }
+
+
+REGISTRY_DEFAULT = 'DEFAULT_MODEL = "gpt-4o-mini"\n'
+# The reading module names models itself (a registry does), so the byte prefilter reads it: a
+# module naming neither a model nor a client module is never read, and its reads are not seen.
+KNOWN = 'KNOWN = ("gpt-4o-mini", "gpt-4.1")\n'
+
+
+@pytest.mark.parametrize(
+    ("reader", "expected"),
+    [
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\n\ndef get_default_model():\n    return DEFAULT_MODEL\n",
+            ["LMX204"],
+            id="returned by another module (simonw/llm's registry default)",
+        ),
+        pytest.param(
+            KNOWN + "import defaults\n\n\ndef is_default(name):\n    return name == defaults.DEFAULT_MODEL\n",
+            ["LMX204"],
+            id="compared in another module",
+        ),
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\nALIASES = {DEFAULT_MODEL: 'default'}\n",
+            ["LMX204"],
+            id="a dict key in another module",
+        ),
+        pytest.param(
+            "from clients import get_client\nfrom defaults import DEFAULT_MODEL\n\n"
+            "get_client().chat.completions.create(model=DEFAULT_MODEL, messages=[])\n",
+            ["LMX201*"],
+            id="only sent as a model by another module: mapped",
+        ),
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\nprint(f'default: {DEFAULT_MODEL}')\n",
+            ["LMX201*"],
+            id="only printed by another module: mapped",
+        ),
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\n\ndef choose():\n    return 'gpt-4o'\n",
+            ["LMX201*"],
+            id="another module returns a literal, not the constant: mapped",
+        ),
+    ],
+)
+def test_a_registry_default_read_by_another_module(tmp_path: Path, reader: str, expected: list[str]) -> None:
+    """A module constant another module hands back, compares or uses as a key is relied on."""
+    results = migrate(tmp_path, {"clients.py": CLIENTS, "defaults.py": REGISTRY_DEFAULT, "registry.py": reader})
+    assert codes(results["defaults.py"]) == expected
+    assert results["defaults.py"].changed == (expected == ["LMX201*"])

@@ -312,6 +312,8 @@ RELIED_ON = [
     relied('MODEL = "gpt-4o"\n' + CALL + 'cost = {"gpt-4o": 2.5, "gpt-4o-mini": 0.15}[MODEL]\n', "a dict literal subscripted"),
     relied('MODEL = "gpt-4o"\n' + CALL + 'rate = PRICES["gpt-4o"]\n', "a subscript key"),
     relied('MODEL = "gpt-4o"\n' + CALL + 'if MODEL == "gpt-4o":\n    pass\n', "compared with =="),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'if requested == MODEL:\n    pass\n', "the constant compared with a run-time name"),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'rate = PRICES[MODEL]\n', "the constant as a subscript key"),
     relied('MODEL = "gpt-4o"\n' + CALL + 'big = MODEL in ("gpt-4o", "gpt-4.1")\n', "an operand of `in` (tuple)"),
     relied(
         'MODEL = "gpt-4o"\n' + CALL + 'match MODEL:\n    case "gpt-4o":\n        limit = 128_000\n', "a match case"
@@ -361,9 +363,9 @@ STILL_MAPPED = [
         "a table keyed by another name",
     ),
     pair(
-        'MODEL = "gpt-4o"\n' + CALL + 'if MODEL == "nova_1_1":\n    pass\n',
-        'MODEL = "nova_1_1"\n' + CALL + 'if MODEL == "nova_1_1":\n    pass\n',
-        "compared with the provider's own name",
+        'MODEL = "gpt-4o"\n' + CALL + 'if choice == "nova_1_1":\n    pass\n',
+        'MODEL = "nova_1_1"\n' + CALL + 'if choice == "nova_1_1":\n    pass\n',
+        "the provider's own name compared",
     ),
     pair(
         'EMBED = {"text-embedding-3-small": 1536}\nMODEL = "gpt-4o"\n' + CALL,

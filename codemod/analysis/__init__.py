@@ -93,7 +93,7 @@ _VISITS: tuple[tuple[tuple[type[ast.AST], ...], tuple[Visit, ...]], ...] = (
     ((ast.JoinedStr,), (_fstring_pieces,)),
     ((ast.Expr,), (_bare_string,)),
     ((ast.Constant,), (_literal,)),
-    ((ast.Dict, ast.Compare, ast.MatchValue, ast.Subscript, ast.ClassDef), (_model_names,)),
+    ((ast.Dict, ast.Compare, ast.MatchValue, ast.Subscript, ast.ClassDef, ast.Return), (_model_names,)),
 )
 _BY_TYPE: dict[type[ast.AST], tuple[Visit, ...]] = {t: visits for types, visits in _VISITS for t in types}
 

@@ -12,6 +12,7 @@ project view joins them (`Joined`). Only names the rules would rewrite are kept.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Scope
@@ -26,15 +27,17 @@ _ENUM_ROOT = "enum."
 class ModelNames:
     """What one module tells the project about model names: each `(name, line, how)` used for
     something else than a model, the model-named module constants and the name each holds, the
-    name each API call sends (by the call's `(line, col)`), and the names its analysis rewrites."""
+    name each API call sends (by the call's `(line, col)`), the names its analysis rewrites, and
+    each `(qname, line, how)` where another module's model constant is used for something else."""
 
     others: tuple[tuple[str, int, str], ...] = ()
     consts: tuple[tuple[str, str], ...] = ()
     sends: tuple[tuple[int, int, str], ...] = ()
     rewrites: tuple[str, ...] = ()
+    reads: tuple[tuple[str, int, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.others or self.consts or self.sends or self.rewrites)
+        return bool(self.others or self.consts or self.sends or self.rewrites or self.reads)
 
 
 class Gather:
@@ -45,6 +48,8 @@ class Gather:
         self.others: dict[str, tuple[int, str]] = {}  # first use of each name
         self.sends: list[tuple[int, int, str]] = []
         self.rewrites: set[str] = set()
+        self.reads: dict[str, tuple[int, str]] = {}  # another module's model constants, used as above
+        self._outside = frozenset(sys.stdlib_module_names) | frozenset(ctx.rules.client_roots)
 
     def mapped(self, value: object) -> str | None:
         """`value` when it is a model name the rules would rewrite."""
@@ -53,39 +58,58 @@ class Gather:
         rule = self.ctx.rules.models.rule_for(value)
         return value if rule is not None and rule.action == "map" and rule.to != value else None
 
-    def _note(self, node: ast.expr | None, how: str) -> None:
+    def _note(self, node: ast.expr | None, how: str, scope: Scope, *, local: bool = True) -> None:
         if isinstance(node, ast.Constant):
-            name = self.mapped(node.value)
-            if name is not None and name not in self.others:
-                self.others[name] = (node.lineno, how)
+            if local:
+                self._other(node.value, node.lineno, how)
         elif isinstance(node, ast.Tuple | ast.List | ast.Set):
             for element in node.elts:
-                self._note(element, how)
+                self._note(element, how, scope, local=local)
+        elif isinstance(node, ast.Name | ast.Attribute) and self._named(node):
+            val = self.ctx.value(node, scope)  # a constant named like a model, used as such
+            if isinstance(val, StrVal) and local:
+                self._other(val.node.value, node.lineno, f"{how} (as `{self.ctx.source(node)}`)")
+            elif isinstance(val, QName) and val.name.split(".")[0] not in self._outside:
+                self.reads.setdefault(val.name, (node.lineno, f"{how} (as `{self.ctx.source(node)}`)"))
+
+    def _other(self, value: object, line: int, how: str) -> None:
+        name = self.mapped(value)
+        if name is not None and name not in self.others:
+            self.others[name] = (line, how)
+
+    def _named(self, node: ast.Name | ast.Attribute) -> bool:
+        return self.ctx.rules.models.is_param_name(node.id if isinstance(node, ast.Name) else node.attr)
 
     def visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of the walk that may use a model name for something else."""
         if isinstance(node, ast.Dict):
             for key in node.keys:
-                self._note(key, "a dict key")
+                self._note(key, "a dict key", scope)
         elif isinstance(node, ast.Compare):
             for operand in (node.left, *node.comparators):
-                self._note(operand, "compared")
+                self._note(operand, "compared", scope)
         elif isinstance(node, ast.MatchValue):
-            self._note(node.value, "a `match` case")
+            self._note(node.value, "a `match` case", scope)
         elif isinstance(node, ast.Subscript) and self._holds_name(node.slice):
             literal = self.ctx.value(node.value, scope)  # resolved only when it matters
             if isinstance(literal, QName) and literal.name in _LITERAL:
-                self._note(node.slice, "a `Literal[...]` choice")
+                self._note(node.slice, "a `Literal[...]` choice", scope)
             else:
-                self._note(node.slice, "a subscript key")
+                self._note(node.slice, "a subscript key", scope)
         elif isinstance(node, ast.ClassDef) and self._is_enum(node, scope):
             for statement in node.body:
                 if isinstance(statement, ast.Assign | ast.AnnAssign):
-                    self._note(statement.value, "an Enum member value")
+                    self._note(statement.value, "an Enum member value", scope)
+        elif isinstance(node, ast.Return):
+            # another module's model constant handed back (a registry's default): its callers
+            # may look it up, not send it (`return DEFAULT_MODEL`); this module's own is followed
+            self._note(node.value, "returned", scope, local=False)
 
     def _holds_name(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Tuple):
             return any(self._holds_name(element) for element in node.elts)
+        if isinstance(node, ast.Name | ast.Attribute):
+            return self._named(node)
         return isinstance(node, ast.Constant) and self.mapped(node.value) is not None
 
     def _is_enum(self, node: ast.ClassDef, scope: Scope) -> bool:
@@ -140,7 +164,8 @@ class Gather:
             if held is not None:
                 consts.append((name, held))
         others = tuple((name, line, how) for name, (line, how) in self.others.items())
-        return ModelNames(others, tuple(consts), tuple(self.sends), tuple(sorted(self.rewrites)))
+        reads = tuple((qname, line, how) for qname, (line, how) in self.reads.items())
+        return ModelNames(others, tuple(consts), tuple(self.sends), tuple(sorted(self.rewrites)), reads)
 
 
 class Joined:
@@ -153,6 +178,10 @@ class Joined:
                 self.others.setdefault(name, f"{how} at {path}:{line}")
         self._consts = {(path, name): held for path, names in files.items() for name, held in names.consts}
         self._sends = {(path, line, col): held for path, names in files.items() for line, col, held in names.sends}
+
+    def read(self, value: str, where: str) -> None:
+        """Another module uses a constant holding `value` for something else (`how at path:line`)."""
+        self.others.setdefault(value, where)
 
     def sent(self, path: str, line: int, col: int) -> str | None:
         """The model name the call at `path:line:col` sends, when its own module tells it."""

@@ -42,6 +42,7 @@ class ProjectView:
                     self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
         self._memo: dict[tuple[str, str], frozenset[str]] = {}
         self.model_names = Joined({s.path: s.names for s in self.summaries.values() if s.names})
+        self._read_constants()
         self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
         self.decisions = self._decide(split=split)
         self.blocked = self._blocked_constants()
@@ -158,6 +159,17 @@ class ProjectView:
             else:
                 decisions[cid] = Decision("keep", where)
         return decisions
+
+    def _read_constants(self) -> None:
+        """Another module's model constant compared, used as a key or returned: its value is
+        relied on like a literal used so (`modelflow`)."""
+        for path in sorted(self.summaries):  # the first use found names the place, whatever the order
+            summary = self.summaries[path]
+            for qname, line, how in summary.names.reads:
+                found = self._split_name(self._absolute(qname, summary))
+                value = self.model_names.const(found[0].path, found[1]) if found is not None else None
+                if value is not None:
+                    self.model_names.read(value, f"{how} at {summary.path}:{line}")
 
     def _why_kept(self, summary: Summary, use: Use) -> str | None:
         """Why a call stays on OpenAI: its endpoint when the provider does not serve it, or
