@@ -235,3 +235,20 @@ def test_a_registry_default_read_by_another_module(tmp_path: Path, reader: str, 
     results = migrate(tmp_path, {"clients.py": CLIENTS, "defaults.py": REGISTRY_DEFAULT, "registry.py": reader})
     assert codes(results["defaults.py"]) == expected
     assert results["defaults.py"].changed == (expected == ["LMX201*"])
+
+
+def test_a_notebook_call_that_sends_a_relied_on_name_keeps_its_client(tmp_path: Path) -> None:
+    """A notebook's uses are renumbered by cell: the name a call sends is found all the same."""
+    import json
+
+    def cell(source: str) -> dict[str, object]:
+        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+    cells = [
+        cell('from openai import OpenAI\nclient = OpenAI()\nPRICES = {"gpt-4o": 2.5}'),
+        cell('r = client.chat.completions.create(model="gpt-4o", messages=[])'),
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    results = migrate(tmp_path, {"nb.ipynb": text})
+    assert codes(results["nb.ipynb"]) == ["LMX106", "LMX201", "LMX204"]
+    assert not results["nb.ipynb"].changed

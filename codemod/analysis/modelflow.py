@@ -27,17 +27,21 @@ _ENUM_ROOT = "enum."
 class ModelNames:
     """What one module tells the project about model names: each `(name, line, how)` used for
     something else than a model, the model-named module constants and the name each holds, the
-    name each API call sends (by the call's `(line, col)`), the names its analysis rewrites, and
+    name each API call sends (by the index of its `Use` in the summary), the names its analysis
+    rewrites, and
     each `(qname, line, how)` where another module's model constant is used for something else."""
 
     others: tuple[tuple[str, int, str], ...] = ()
     consts: tuple[tuple[str, str], ...] = ()
-    sends: tuple[tuple[int, int, str], ...] = ()
+    sends: tuple[tuple[int, str], ...] = ()
     rewrites: tuple[str, ...] = ()
     reads: tuple[tuple[str, int, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.others or self.consts or self.sends or self.rewrites or self.reads)
+
+
+EMPTY = ModelNames()
 
 
 class Gather:
@@ -46,7 +50,7 @@ class Gather:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.others: dict[str, tuple[int, str]] = {}  # first use of each name
-        self.sends: list[tuple[int, int, str]] = []
+        self.sends: list[tuple[int, str]] = []
         self.rewrites: set[str] = set()
         self.reads: dict[str, tuple[int, str]] = {}  # another module's model constants, used as above
         self._outside = frozenset(sys.stdlib_module_names) | frozenset(ctx.rules.client_roots)
@@ -119,8 +123,9 @@ class Gather:
                 return True
         return False
 
-    def on_use(self, call: ast.Call, scope: Scope) -> None:
-        """The model name an API call sends, when this module alone tells it."""
+    def on_use(self, index: int, call: ast.Call, scope: Scope) -> None:
+        """The model name the API call of the summary's `index`-th use sends, when this module
+        alone tells it (an index, not a position: a notebook's uses are renumbered by cell)."""
         for kw in call.keywords:
             if kw.arg == "model":
                 found = self._name_of(kw.value, scope)
@@ -130,7 +135,7 @@ class Gather:
             else:
                 continue
             if found is not None:
-                self.sends.append((call.lineno, call.col_offset + 1, found))
+                self.sends.append((index, found))
                 return
 
     def _spread_model(self, spread: DictVal) -> str | None:
@@ -165,7 +170,8 @@ class Gather:
                 consts.append((name, held))
         others = tuple((name, line, how) for name, (line, how) in self.others.items())
         reads = tuple((qname, line, how) for qname, (line, how) in self.reads.items())
-        return ModelNames(others, tuple(consts), tuple(self.sends), tuple(sorted(self.rewrites)), reads)
+        found = ModelNames(others, tuple(consts), tuple(self.sends), tuple(sorted(self.rewrites)), reads)
+        return found if found else EMPTY  # most modules: one shared empty value
 
 
 class Joined:
@@ -177,15 +183,15 @@ class Joined:
             for name, line, how in files[path].others:
                 self.others.setdefault(name, f"{how} at {path}:{line}")
         self._consts = {(path, name): held for path, names in files.items() for name, held in names.consts}
-        self._sends = {(path, line, col): held for path, names in files.items() for line, col, held in names.sends}
+        self._sends = {(path, index): held for path, names in files.items() for index, held in names.sends}
 
     def read(self, value: str, where: str) -> None:
         """Another module uses a constant holding `value` for something else (`how at path:line`)."""
         self.others.setdefault(value, where)
 
-    def sent(self, path: str, line: int, col: int) -> str | None:
-        """The model name the call at `path:line:col` sends, when its own module tells it."""
-        return self._sends.get((path, line, col))
+    def sent(self, path: str, index: int) -> str | None:
+        """The model name the `index`-th use of `path` sends, when its own module tells it."""
+        return self._sends.get((path, index))
 
     def const(self, path: str, name: str) -> str | None:
         """The model name the module constant `name` of `path` holds."""

@@ -44,6 +44,7 @@ class ProjectView:
         self.model_names = Joined({s.path: s.names for s in self.summaries.values() if s.names})
         self._read_constants()
         self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
+        self._use_index: dict[int, int] = {}  # id of a `Use` -> its index in its summary
         self.decisions = self._decide(split=split)
         self.blocked = self._blocked_constants()
 
@@ -133,7 +134,8 @@ class ProjectView:
     def _decide(self, *, split: bool) -> dict[str, Decision]:
         uses: dict[str, list[tuple[Summary, Use]]] = {}
         for summary in self.summaries.values():
-            for use in summary.uses:
+            for index, use in enumerate(summary.uses):
+                self._use_index[id(use)] = index
                 ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
                 for cid in ids:
                     uses.setdefault(cid, []).append((summary, use))
@@ -177,7 +179,7 @@ class ProjectView:
         if use.kind in UNSERVED_KINDS:
             return use.path
         joined = self.model_names
-        name = joined.sent(summary.path, use.line, use.col)
+        name = joined.sent(summary.path, self._use_index[id(use)])
         if name is None and use.model is not None:
             found = self._split_name(self._absolute(use.model[2:], summary))
             name = joined.const(found[0].path, found[1]) if found is not None else None

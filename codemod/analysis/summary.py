@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
-from codemod.analysis.modelflow import Gather, ModelNames
+from codemod.analysis.modelflow import EMPTY, Gather, ModelNames
 from codemod.analysis.values import (
     ClientVal,
     FuncVal,
@@ -75,7 +75,7 @@ class Summary:
     params: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: tuple[Use, ...] = ()
     passes: tuple[Pass, ...] = ()
-    names: ModelNames = field(default_factory=ModelNames)  # model names other code relies on (`modelflow`)
+    names: ModelNames = EMPTY  # model names other code relies on (`modelflow`)
 
 
 def ctor_id(path: str, call: ast.Call) -> str:
@@ -199,7 +199,7 @@ class Collector:
         span = self.ctx.span(receiver) if isinstance(receiver, ast.Name | ast.Attribute) else None
         line, col = call.lineno, call.col_offset + 1
         self.uses.append(Use(refs, path, kind, line, col, span, model=self._imported_model(call, scope)))
-        self.names.on_use(call, scope)
+        self.names.on_use(len(self.uses) - 1, call, scope)
 
     def _imported_model(self, call: ast.Call, scope: Scope) -> str | None:
         """The imported constant a call's `model=` names (`settings.MODEL`, `from c import M`):
