@@ -252,3 +252,20 @@ def test_a_notebook_call_that_sends_a_relied_on_name_keeps_its_client(tmp_path: 
     results = migrate(tmp_path, {"nb.ipynb": text})
     assert codes(results["nb.ipynb"]) == ["LMX106", "LMX201", "LMX204"]
     assert not results["nb.ipynb"].changed
+
+
+def test_a_class_constant_sent_from_another_module_keeps_its_client(tmp_path: Path) -> None:
+    """`model=settings.Digest.MODEL`: the class constant's name is known to the project too."""
+    files = {
+        "clients.py": CLIENTS,
+        "settings.py": 'class Digest:\n    MODEL = "gpt-4o"\n',
+        "chat.py": (
+            "import settings\nfrom clients import get_client\n\n"
+            "get_client().chat.completions.create(model=settings.Digest.MODEL, messages=[])\n"
+        ),
+        "pricing.py": PRICING,
+    }
+    results = migrate(tmp_path, files)
+    assert codes(results["clients.py"]) == ["LMX106"]
+    assert codes(results["settings.py"]) == ["LMX204"]
+    assert not any(r.changed for r in results.values())

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.values import DictVal, EnvVal, ParamVal, QName, StrVal
+from codemod.analysis.values import ClassVal, DictVal, EnvVal, ParamVal, QName, StrVal
 
 _LITERAL = ("typing.Literal", "typing_extensions.Literal")
 _ENUM_ROOT = "enum."
@@ -158,16 +159,21 @@ class Gather:
         found = self.others.get(name)
         return f"{found[1]} at {self.ctx.path}:{found[0]}" if found is not None else None
 
+    def _consts(self, scope: Scope, prefix: str = "") -> Iterator[tuple[str, str]]:
+        """The model-named constants of a scope and of its classes (`Digest.MODEL`), and the
+        model name each holds."""
+        resolver = self.ctx.resolver
+        for name, bindings in scope.bindings.items():
+            val = resolver.binding_value(bindings[-1])
+            if isinstance(val, ClassVal) and not prefix:
+                yield from self._consts(val.scope, f"{name}.")
+            elif isinstance(val, StrVal) and self.ctx.rules.models.is_param_name(name):
+                held = self.mapped(val.node.value)
+                if held is not None:
+                    yield f"{prefix}{name}", held
+
     def names(self) -> ModelNames:
-        consts: list[tuple[str, str]] = []
-        models = self.ctx.rules.models
-        for name, bindings in self.ctx.resolver.module.bindings.items():
-            if not models.is_param_name(name):
-                continue
-            val = self.ctx.resolver.binding_value(bindings[-1])
-            held = self.mapped(val.node.value) if isinstance(val, StrVal) else None
-            if held is not None:
-                consts.append((name, held))
+        consts = list(self._consts(self.ctx.resolver.module))
         others = tuple((name, line, how) for name, (line, how) in self.others.items())
         reads = tuple((qname, line, how) for qname, (line, how) in self.reads.items())
         found = ModelNames(others, tuple(consts), tuple(self.sends), tuple(sorted(self.rewrites)), reads)
