@@ -164,10 +164,13 @@ class Gather:
         model name each holds."""
         resolver = self.ctx.resolver
         for name, bindings in scope.bindings.items():
+            is_class = bindings[-1].kind == "class"
+            if (is_class and prefix) or not (is_class or self.ctx.rules.models.is_param_name(name)):
+                continue  # resolved only when it may be a model constant or a class of them
             val = resolver.binding_value(bindings[-1])
             if isinstance(val, ClassVal) and not prefix:
                 yield from self._consts(val.scope, f"{name}.")
-            elif isinstance(val, StrVal) and self.ctx.rules.models.is_param_name(name):
+            elif isinstance(val, StrVal) and not is_class:
                 held = self.mapped(val.node.value)
                 if held is not None:
                     yield f"{prefix}{name}", held
