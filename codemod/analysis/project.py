@@ -46,6 +46,7 @@ class ProjectView:
         self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
         self._use_index: dict[int, int] = {}  # id of a `Use` -> its index in its summary
         self.decisions = self._decide(split=split)
+        self._use_index.clear()  # ids: meaningless once the view is copied to a worker
         self.blocked = self._blocked_constants()
 
     # --- resolution -----------------------------------------------------------------------
