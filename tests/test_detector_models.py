@@ -1,4 +1,4 @@
-"""Model names (LMX201-LMX203): rewritten only where they provably reach a model parameter."""
+"""Model names (LMX201-LMX204): rewritten only where they provably reach a model parameter and no other code relies on them."""
 
 from __future__ import annotations
 
