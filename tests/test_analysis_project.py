@@ -203,3 +203,193 @@ def test_repoint_uses_in_the_summary(source: str, expected: list[tuple[str, str,
 
     summary = analyse_module(source, default_rules(), path="m.py")[1]
     assert [(*sorted(u.refs), u.path, u.kind, u.line) for u in summary.uses if u.kind == "repoint"] == expected
+
+
+# --- model names other modules rely on (issue 10 item 5, LMX204) ----------------------------
+
+PRICING = 'PRICES = {"gpt-4o": 2.5, "gpt-4.1": 2.0}\n\n\ndef cost(model, tokens):\n    return PRICES[model] * tokens\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"clients.py": CLIENTS, "settings.py": SETTINGS, "chat.py": CHAT, "pricing.py": PRICING},
+            {"clients.py": ["LMX106"], "settings.py": ["LMX204"], "chat.py": [], "pricing.py": ["LMX201", "LMX201"]},
+            id="a price table in another module keeps the constant and the client that sends it",
+        ),
+        pytest.param(
+            {
+                "clients.py": CLIENTS,
+                "settings.py": SETTINGS,
+                "chat.py": CHAT,
+                "route.py": 'def limit(model):\n    return 128_000 if model == "gpt-4o" else 8_000\n',
+            },
+            {"clients.py": ["LMX106"], "settings.py": ["LMX204"], "chat.py": [], "route.py": ["LMX201"]},
+            id="a comparison in another module",
+        ),
+        pytest.param(
+            {
+                "clients.py": CLIENTS,
+                "chat.py": "from clients import get_client\n\nget_client().chat.completions.create(model='gpt-4o', messages=[])\n",
+                "tiers.py": 'import enum\n\n\n@enum.unique\nclass Tier(enum.Enum):\n    SMART = "gpt-4o"\n    FAST = "gpt-4o-mini"\n',
+            },
+            {"clients.py": ["LMX106"], "chat.py": ["LMX204"], "tiers.py": ["LMX201", "LMX201"]},
+            id="an Enum in another module keeps the literal at the call",
+        ),
+        pytest.param(
+            {"clients.py": CLIENTS, "settings.py": 'DEFAULT_MODEL = "gpt-4o"\n', "pricing.py": PRICING},
+            {"clients.py": ["LMX101*"], "settings.py": ["LMX204"], "pricing.py": ["LMX201", "LMX201"]},
+            id="a constant no call sends, kept only by the second look",
+        ),
+        pytest.param(
+            {"clients.py": CLIENTS, "settings.py": SETTINGS, "chat.py": CHAT, "pricing.py": PRICING.replace("gpt-4o", "gpt-4o-mini")},
+            {"clients.py": ["LMX101*"], "settings.py": ["LMX201*"], "chat.py": [], "pricing.py": ["LMX201", "LMX201"]},
+            id="a table keyed by other names changes nothing",
+        ),
+        pytest.param(
+            {"clients.py": CLIENTS, "settings.py": 'DEFAULT_MODEL = "gpt-4o"\n', "pricing.py": "PRICES = {'gpt-4.1': 2.0}\n"},
+            {"clients.py": ["LMX101*"], "settings.py": ["LMX201*"], "pricing.py": ["LMX201"]},
+            id="a constant no call sends, no other use: still mapped",
+        ),
+    ],
+)
+def test_model_names_relied_on_across_modules(
+    tmp_path: Path, files: dict[str, str], expected: dict[str, list[str]]
+) -> None:
+    results = migrate(tmp_path, files)
+    assert {name: codes(results[name]) if name in results else [] for name in files} == expected
+    for name, found in expected.items():
+        if "LMX204" in found or "LMX106" in found:
+            assert name not in results or not results[name].changed, f"{name} was rewritten"
+
+
+def test_a_kept_name_says_which_module_relies_on_it(tmp_path: Path) -> None:
+    results = migrate(tmp_path, {"clients.py": CLIENTS, "settings.py": SETTINGS, "chat.py": CHAT, "pricing.py": PRICING})
+    (found,) = results["settings.py"].findings
+    assert "a dict key at pricing.py:1" in found.message
+    (kept,) = results["clients.py"].findings
+    assert "`model gpt-4o` (chat.py:4)" in kept.message
+
+
+def test_a_default_whose_calls_all_go_to_a_kept_client_is_left_alone(tmp_path: Path) -> None:
+    """`def ask(client, q, model="gpt-4o")` in a helper module, handed only a client that stays."""
+    files = {
+        "llm.py": 'def ask(client, q, model="gpt-4o"):\n    return client.chat.completions.create(model=model, messages=[])\n',
+        "main.py": (
+            "from openai import OpenAI\n\nfrom llm import ask\n\nclient = OpenAI()\n"
+            'client.embeddings.create(model="text-embedding-3-small", input="x")\nask(client, "hi")\n'
+        ),
+    }
+    results = migrate(tmp_path, files)
+    assert codes(results["main.py"]) == ["LMX106"]
+    assert codes(results["llm.py"]) == [] and not results["llm.py"].changed
+
+
+def test_the_same_default_handed_a_migrated_client_is_mapped(tmp_path: Path) -> None:
+    """The counterpart of the test above: the default follows its client."""
+    files = {
+        "llm.py": 'def ask(client, q, model="gpt-4o"):\n    return client.chat.completions.create(model=model, messages=[])\n',
+        "main.py": 'from openai import OpenAI\n\nfrom llm import ask\n\nclient = OpenAI()\nask(client, "hi")\n',
+    }
+    results = migrate(tmp_path, files)
+    assert codes(results["main.py"]) == ["LMX101*"]
+    assert codes(results["llm.py"]) == ["LMX201*"]
+
+
+def test_check_keeps_the_summary_of_a_module_that_only_holds_a_price_table(tmp_path: Path) -> None:
+    """`check` (pool.scan) drops summaries that matter to nobody: a price table matters."""
+    from codemod.pool import scan
+
+    files = {"clients.py": CLIENTS, "settings.py": SETTINGS, "chat.py": CHAT, "pricing.py": PRICING}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    out = scan([(str(tmp_path / n), n) for n in files], Options(rules=default_rules()), jobs=1)
+    assert {r.path: codes(r) for r in out.results} == {
+        "clients.py": ["LMX106"],
+        "settings.py": ["LMX204"],
+        "pricing.py": ["LMX201", "LMX201"],
+    }
+
+
+REGISTRY_DEFAULT = 'DEFAULT_MODEL = "gpt-4o-mini"\n'
+# The reading module names models itself (a registry does), so the byte prefilter reads it: a
+# module naming neither a model nor a client module is never read, and its reads are not seen.
+KNOWN = 'KNOWN = ("gpt-4o-mini", "gpt-4.1")\n'
+
+
+@pytest.mark.parametrize(
+    ("reader", "expected"),
+    [
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\n\ndef get_default_model():\n    return DEFAULT_MODEL\n",
+            ["LMX204"],
+            id="returned by another module (simonw/llm's registry default)",
+        ),
+        pytest.param(
+            KNOWN + "import defaults\n\n\ndef is_default(name):\n    return name == defaults.DEFAULT_MODEL\n",
+            ["LMX204"],
+            id="compared in another module",
+        ),
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\nALIASES = {DEFAULT_MODEL: 'default'}\n",
+            ["LMX204"],
+            id="a dict key in another module",
+        ),
+        pytest.param(
+            "from clients import get_client\nfrom defaults import DEFAULT_MODEL\n\n"
+            "get_client().chat.completions.create(model=DEFAULT_MODEL, messages=[])\n",
+            ["LMX201*"],
+            id="only sent as a model by another module: mapped",
+        ),
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\nprint(f'default: {DEFAULT_MODEL}')\n",
+            ["LMX201*"],
+            id="only printed by another module: mapped",
+        ),
+        pytest.param(
+            KNOWN + "from defaults import DEFAULT_MODEL\n\n\ndef choose():\n    return 'gpt-4o'\n",
+            ["LMX201*"],
+            id="another module returns a literal, not the constant: mapped",
+        ),
+    ],
+)
+def test_a_registry_default_read_by_another_module(tmp_path: Path, reader: str, expected: list[str]) -> None:
+    """A module constant another module hands back, compares or uses as a key is relied on."""
+    results = migrate(tmp_path, {"clients.py": CLIENTS, "defaults.py": REGISTRY_DEFAULT, "registry.py": reader})
+    assert codes(results["defaults.py"]) == expected
+    assert results["defaults.py"].changed == (expected == ["LMX201*"])
+
+
+def test_a_notebook_call_that_sends_a_relied_on_name_keeps_its_client(tmp_path: Path) -> None:
+    """A notebook's uses are renumbered by cell: the name a call sends is found all the same."""
+    import json
+
+    def cell(source: str) -> dict[str, object]:
+        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+    cells = [
+        cell('from openai import OpenAI\nclient = OpenAI()\nPRICES = {"gpt-4o": 2.5}'),
+        cell('r = client.chat.completions.create(model="gpt-4o", messages=[])'),
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    results = migrate(tmp_path, {"nb.ipynb": text})
+    assert codes(results["nb.ipynb"]) == ["LMX106", "LMX201", "LMX204"]
+    assert not results["nb.ipynb"].changed
+
+
+def test_a_class_constant_sent_from_another_module_keeps_its_client(tmp_path: Path) -> None:
+    """`model=settings.Digest.MODEL`: the class constant's name is known to the project too."""
+    files = {
+        "clients.py": CLIENTS,
+        "settings.py": 'class Digest:\n    MODEL = "gpt-4o"\n',
+        "chat.py": (
+            "import settings\nfrom clients import get_client\n\n"
+            "get_client().chat.completions.create(model=settings.Digest.MODEL, messages=[])\n"
+        ),
+        "pricing.py": PRICING,
+    }
+    results = migrate(tmp_path, files)
+    assert codes(results["clients.py"]) == ["LMX106"]
+    assert codes(results["settings.py"]) == ["LMX204"]
+    assert not any(r.changed for r in results.values())

@@ -1,4 +1,4 @@
-"""Model names (LMX201-LMX203): rewritten only where they provably reach a model parameter."""
+"""Model names (LMX201-LMX204): rewritten only where they provably reach a model parameter and no other code relies on them."""
 
 from __future__ import annotations
 
@@ -294,3 +294,143 @@ def test_position_of_a_model_literal() -> None:
     (found,) = findings(source)
     assert (found.code, found.line, found.col, found.end_line, found.end_col) == ("LMX201", 5, 11, 5, 18)
     assert "'nova_1_1'" in found.message
+
+
+# --- LMX204: a model name other code relies on is reported and kept (issue 10 item 5) ---------
+
+# A client the tool would migrate: a name other code relies on keeps it, and its calls, on OpenAI.
+OPENAI_HEAD = "from openai import OpenAI\nclient = OpenAI()\n"
+CALL = 'client.chat.completions.create(model=MODEL, messages=[])\n'
+
+
+def relied(body: str, what: str, head: str = HEAD) -> object:
+    return pytest.param(head + dedent(body), id=what)
+
+
+RELIED_ON = [
+    relied('PRICES = {"gpt-4o": 2.5}\nMODEL = "gpt-4o"\n' + CALL, "a price table keyed by the constant's name"),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'cost = {"gpt-4o": 2.5, "gpt-4o-mini": 0.15}[MODEL]\n', "a dict literal subscripted"),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'rate = PRICES["gpt-4o"]\n', "a subscript key"),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'if MODEL == "gpt-4o":\n    pass\n', "compared with =="),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'if requested == MODEL:\n    pass\n', "the constant compared with a run-time name"),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'rate = PRICES[MODEL]\n', "the constant as a subscript key"),
+    relied('MODEL = "gpt-4o"\n' + CALL + 'big = MODEL in ("gpt-4o", "gpt-4.1")\n', "an operand of `in` (tuple)"),
+    relied(
+        'MODEL = "gpt-4o"\n' + CALL + 'match MODEL:\n    case "gpt-4o":\n        limit = 128_000\n', "a match case"
+    ),
+    relied(
+        """\
+        import enum
+        @enum.unique
+        class Tier(enum.Enum):
+            FAST = "gpt-4o-mini"
+            SMART = "gpt-4o"
+        MODEL = "gpt-4o"
+        """
+        + CALL,
+        "an @enum.unique Enum member (two members would collapse)",
+    ),
+    relied(
+        'from enum import StrEnum\nclass M(StrEnum):\n    SMART = "gpt-4o"\nMODEL = "gpt-4o"\n' + CALL, "a StrEnum member"
+    ),
+    relied(
+        'from typing import Literal\nName = Literal["gpt-4o", "gpt-4o-mini"]\nMODEL = "gpt-4o"\n' + CALL,
+        "a Literal[...] choice (pydantic validates it)",
+    ),
+    relied(
+        'if m == "gpt-4o":\n    pass\nclient.chat.completions.create(model="gpt-4o", messages=[])\n',
+        "the literal at the call itself",
+    ),
+    relied(
+        'PRICES = {"gpt-4o": 1}\ndef ask(q, model="gpt-4o"):\n    return client.chat.completions.create(model=model, messages=[])\n',
+        "a parameter default",
+    ),
+    relied('PRICES = {"gpt-4o": 2.5}\nMODEL = "gpt-4o"\n' + CALL, "a client the tool would migrate stays", OPENAI_HEAD),
+]
+
+
+@pytest.mark.parametrize("source", RELIED_ON)
+def test_a_name_other_code_relies_on_is_kept(source: str) -> None:
+    assert_noop(source)
+    assert "LMX204" in codes(source)
+    assert "LMX201*" not in [f.code + ("*" if f.fix else "") for f in findings(source)]
+
+
+STILL_MAPPED = [
+    pair(
+        'PRICES = {"gpt-4o-mini": 0.15}\nMODEL = "gpt-4o"\n' + CALL,
+        'PRICES = {"gpt-4o-mini": 0.15}\nMODEL = "nova_1_1"\n' + CALL,
+        "a table keyed by another name",
+    ),
+    pair(
+        'MODEL = "gpt-4o"\n' + CALL + 'if choice == "nova_1_1":\n    pass\n',
+        'MODEL = "nova_1_1"\n' + CALL + 'if choice == "nova_1_1":\n    pass\n',
+        "the provider's own name compared",
+    ),
+    pair(
+        'EMBED = {"text-embedding-3-small": 1536}\nMODEL = "gpt-4o"\n' + CALL,
+        'EMBED = {"text-embedding-3-small": 1536}\nMODEL = "nova_1_1"\n' + CALL,
+        "a table keyed by a model the rules keep",
+    ),
+    pair(
+        'import enum\nclass Color(enum.Enum):\n    RED = "red"\nMODEL = "gpt-4o"\n' + CALL,
+        'import enum\nclass Color(enum.Enum):\n    RED = "red"\nMODEL = "nova_1_1"\n' + CALL,
+        "an Enum of other strings",
+    ),
+    pair(
+        'class Config:\n    SMART = "gpt-4.1"\nMODEL = "gpt-4o"\n' + CALL,
+        'class Config:\n    SMART = "gpt-4.1"\nMODEL = "nova_1_1"\n' + CALL,
+        "a plain class constant of another name",
+    ),
+    pair(
+        'args = {"model": "gpt-4o", "messages": []}\nclient.chat.completions.create(**args)\n',
+        'args = {"model": "nova_1_1", "messages": []}\nclient.chat.completions.create(**args)\n',
+        "a name that is a dict value, not a key",
+    ),
+    pair(
+        'from typing import Literal\nRole = Literal["user", "assistant"]\nMODEL = "gpt-4o"\n' + CALL,
+        'from typing import Literal\nRole = Literal["user", "assistant"]\nMODEL = "nova_1_1"\n' + CALL,
+        "a Literal of other strings",
+    ),
+    pair(
+        'MODEL = "gpt-4o"\n' + CALL + 'print(f"using {MODEL}")\n',
+        'MODEL = "nova_1_1"\n' + CALL + 'print(f"using {MODEL}")\n',
+        "a constant only printed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), STILL_MAPPED)
+def test_a_name_nothing_else_relies_on_is_still_mapped(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+    assert "LMX204" not in codes(before)
+
+
+def test_the_kept_name_says_where_else_it_is_used() -> None:
+    source = HEAD + 'MODEL = "gpt-4o"\n' + CALL + 'COST = {\n    "gpt-4o": 2.5,\n}\n'
+    (found,) = [f for f in findings(source) if f.code == "LMX204"]
+    assert (found.line, found.col, found.end_line, found.end_col) == (4, 9, 4, 17)
+    assert found.message == (
+        "model 'gpt-4o' is left as it is: it is also a dict key at <unknown>:7, which mapping it to "
+        "'nova_1_1' would break: change both by hand"
+    )
+
+
+def test_a_client_kept_for_a_relied_on_name_says_so() -> None:
+    source = OPENAI_HEAD + 'PRICES = {"gpt-4o": 2.5}\nMODEL = "gpt-4o"\n' + CALL
+    assert codes(source) == ["LMX106", "LMX201", "LMX204"]
+    (kept,) = [f for f in findings(source) if f.code == "LMX106"]
+    assert "`model gpt-4o` (<unknown>:5)" in kept.message
+
+
+def test_a_default_whose_calls_all_stay_is_left_alone() -> None:
+    """`def ask(q, model="gpt-4o")` on a client kept on OpenAI (it also embeds): no rewrite."""
+    source = OPENAI_HEAD + dedent(
+        """\
+        def ask(q, model="gpt-4o"):
+            return client.chat.completions.create(model=model, messages=[])
+        client.embeddings.create(model="text-embedding-3-small", input="x")
+        """
+    )
+    assert_noop(source)
+    assert codes(source) == ["LMX106"]

@@ -70,6 +70,7 @@ def test_every_project_is_here() -> None:
         "try_import_app",
         "mock_tests_app",
         "notebook_deploy_app",
+        "price_table_app",
     } <= set(PROJECTS)
 
 

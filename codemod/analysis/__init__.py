@@ -60,6 +60,10 @@ def _named(walk: _Walk, node: ast.AST, scope: Scope) -> None:
     models.named(walk.ctx, node, scope)
 
 
+def _model_names(walk: _Walk, node: ast.AST, scope: Scope) -> None:
+    walk.summary.names.visit(node, scope)
+
+
 def _fstring_pieces(walk: _Walk, node: ast.JoinedStr, scope: Scope) -> None:
     """The literal pieces of an f-string name no model."""
     walk.ctx.ignored_literals.update(id(part) for part in node.values)
@@ -89,6 +93,7 @@ _VISITS: tuple[tuple[tuple[type[ast.AST], ...], tuple[Visit, ...]], ...] = (
     ((ast.JoinedStr,), (_fstring_pieces,)),
     ((ast.Expr,), (_bare_string,)),
     ((ast.Constant,), (_literal,)),
+    ((ast.Dict, ast.Compare, ast.MatchValue, ast.Subscript, ast.ClassDef, ast.Return), (_model_names,)),
 )
 _BY_TYPE: dict[type[ast.AST], tuple[Visit, ...]] = {t: visits for types, visits in _VISITS for t in types}
 
@@ -98,7 +103,7 @@ def _configuration(walk: _Walk) -> None:
 
 
 def _models(walk: _Walk) -> None:
-    models.decide(walk.ctx)
+    models.decide(walk.ctx, walk.summary.names)
     models.untied(walk.ctx, walk.strings)
 
 

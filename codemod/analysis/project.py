@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from codemod.analysis.facts import MIGRATE, Decision
+from codemod.analysis.modelflow import Joined
 from codemod.analysis.summary import Pass, Summary, Use
 from codemod.analysis.values import ClientVal
 from codemod.rules import ClientSpec, Rules
@@ -40,7 +41,12 @@ class ProjectView:
                 if target is not None:
                     self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
         self._memo: dict[tuple[str, str], frozenset[str]] = {}
+        self.model_names = Joined({s.path: s.names for s in self.summaries.values() if s.names})
+        self._read_constants()
+        self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
+        self._use_index: dict[int, int] = {}  # id of a `Use` -> its index in its summary
         self.decisions = self._decide(split=split)
+        self._use_index.clear()  # ids: meaningless once the view is copied to a worker
         self.blocked = self._blocked_constants()
 
     # --- resolution -----------------------------------------------------------------------
@@ -135,7 +141,8 @@ class ProjectView:
     def _decide(self, *, split: bool) -> dict[str, Decision]:
         uses: dict[str, list[tuple[Summary, Use]]] = {}
         for summary in self.summaries.values():
-            for use in summary.uses:
+            for index, use in enumerate(summary.uses):
+                self._use_index[id(use)] = index
                 ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
                 for cid in ids:
                     uses.setdefault(cid, []).append((summary, use))
@@ -147,16 +154,17 @@ class ProjectView:
             if ctor.status != "migrate":
                 decisions[cid] = Decision("as-is")
                 continue
-            unserved = [(s, u) for s, u in uses.get(cid, []) if u.kind in UNSERVED_KINDS]
+            why = {id(u): self._why_kept(s, u) for s, u in uses.get(cid, []) if u.kind != "repoint"}
+            unserved = [(s, u) for s, u in uses.get(cid, []) if why.get(id(u)) is not None]
             repointed = tuple(sorted({(_where(s, u), u.path) for s, u in uses.get(cid, []) if u.kind == "repoint"}))
             if repointed:  # another module sets its key or URL: moving it would cross the keys
-                where = tuple(sorted({(_where(s, u), u.path) for s, u in unserved}))
+                where = tuple(sorted({(_where(s, u), why[id(u)] or u.path) for s, u in unserved}))
                 decisions[cid] = Decision("keep", where, repointed=repointed)
                 continue
             if not unserved:
                 decisions[cid] = MIGRATE
                 continue
-            where = tuple(sorted({(_where(s, u), u.path) for s, u in unserved}))
+            where = tuple(sorted({(_where(s, u), why[id(u)] or u.path) for s, u in unserved}))
             local = all(s is home and u.span is not None for s, u in unserved)
             served = len(unserved) < len(uses.get(cid, []))  # a copy that serves only what stays: kept
             if split and ctor.target is not None and local and served:
@@ -165,6 +173,32 @@ class ProjectView:
             else:
                 decisions[cid] = Decision("keep", where)
         return decisions
+
+    def _read_constants(self) -> None:
+        """Another module's model constant compared, used as a key or returned: its value is
+        relied on like a literal used so (`modelflow`)."""
+        for path in sorted(self.summaries):  # the first use found names the place, whatever the order
+            summary = self.summaries[path]
+            for qname, line, how in summary.names.reads:
+                found = self._split_name(self._absolute(qname, summary))
+                value = self.model_names.const(found[0].path, found[1]) if found is not None else None
+                if value is not None:
+                    self.model_names.read(value, f"{how} at {summary.path}:{line}")
+
+    def _why_kept(self, summary: Summary, use: Use) -> str | None:
+        """Why a call stays on OpenAI: its endpoint when the provider does not serve it, or
+        `model <name>` when it sends a model name other code relies on (`modelflow`)."""
+        if use.kind in UNSERVED_KINDS:
+            return use.path
+        joined = self.model_names
+        name = joined.sent(summary.path, self._use_index[id(use)])
+        if name is None and use.model is not None:
+            found = self._split_name(self._absolute(use.model[2:], summary))
+            name = joined.const(found[0].path, found[1]) if found is not None else None
+        if name is None or name not in joined.others:
+            return None
+        self.kept_models.add(name)
+        return f"model {name}"
 
     def _blocked_constants(self) -> set[tuple[str, str]]:
         """(path, name) of the module constants a call that stays on OpenAI passes as its
@@ -189,7 +223,7 @@ class ProjectView:
         summary = self.summaries.get(path)
         if summary is None:
             return False
-        if any(p == path for p, _ in self.blocked):
+        if any(p == path for p, _ in self.blocked) or self.model_names.changes(summary.names):
             return True
         if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") for c in summary.ctors):
             return True
@@ -227,3 +261,10 @@ class FileFacts:
     def model_blocked(self, name: str) -> bool:
         """Is this module-level constant passed as the model of a call that stays on OpenAI?"""
         return (self.summary.path, name) in self.view.blocked
+
+    def model_elsewhere(self, name: str, *, sent: bool) -> str | None:
+        """Where else the project relies on the model name `name` (`how at path:line`); with
+        `sent`, only when some call that sends it stays on OpenAI because of it."""
+        if sent and name not in self.view.kept_models:
+            return None
+        return self.view.model_names.others.get(name)

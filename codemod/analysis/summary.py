@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
+from codemod.analysis.modelflow import EMPTY, Gather, ModelNames
 from codemod.analysis.values import (
     ClassVal,
     ClientVal,
@@ -77,6 +78,7 @@ class Summary:
     params: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: tuple[Use, ...] = ()
     passes: tuple[Pass, ...] = ()
+    names: ModelNames = EMPTY  # model names other code relies on (`modelflow`)
 
 
 def ctor_id(path: str, call: ast.Call) -> str:
@@ -103,6 +105,7 @@ class Collector:
         self.ctors: list[Ctor] = []
         self.param_functions: dict[str, tuple[str, ...]] = {}
         self._roots: dict[str, bool] = {}  # `endpoints.is_resource_root`, asked once a name
+        self.names = Gather(ctx)
 
     def _is_root(self, name: str) -> bool:
         known = self._roots.get(name)
@@ -231,6 +234,7 @@ class Collector:
         span = self.ctx.span(receiver) if isinstance(receiver, ast.Name | ast.Attribute) else None
         line, col = call.lineno, call.col_offset + 1
         self.uses.append(Use(refs, path, kind, line, col, span, model=self._imported_model(call, scope)))
+        self.names.on_use(len(self.uses) - 1, call, scope)
 
     def _imported_model(self, call: ast.Call, scope: Scope) -> str | None:
         """The imported constant a call's `model=` names (`settings.MODEL`, `from c import M`):
@@ -329,6 +333,7 @@ class Collector:
             params=dict(self.param_functions),
             uses=tuple(self.uses),
             passes=tuple(self.passes),
+            names=self.names.names(),
         )
 
 

@@ -101,6 +101,7 @@ ISSUE_PROJECTS = frozenset(
         "langchain_rag_app",
         "try_import_app",
         "mock_tests_app",
+        "price_table_app",
     }
 )
 

@@ -1,8 +1,11 @@
-"""Model names (LMX201-203): rewrite a literal only where it provably reaches a model parameter.
+"""Model names (LMX201-204): rewrite a literal only where it provably reaches a model parameter
+and nothing else relies on the name.
 
 Reaches are collected during the walk (call arguments, `**` dicts, constants, parameter
 defaults, getenv defaults) and decided once at the end, so that a constant shared by an OpenAI
-call and a call to another provider's client is never rewritten.
+call and a call to another provider's client is never rewritten. A name the project also uses
+as a dict key, a comparison operand, an Enum value or a `Literal` choice (`modelflow`) is
+reported (LMX204) and left as it is.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import ast
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context, ModelReach
+from codemod.analysis.modelflow import Gather
 from codemod.analysis.values import DictVal, EnvVal, ParamVal, StrVal, Unknown
 from codemod.types import Edit, EditKind, Fix
 
-CODES: tuple[str, ...] = ("LMX201", "LMX202", "LMX203")
+CODES: tuple[str, ...] = ("LMX201", "LMX202", "LMX203", "LMX204")
 
 
 def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, allowed: bool) -> None:
@@ -83,11 +87,12 @@ def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
             reach(ctx, val.default, scope, proven=False, allowed=True)
 
 
-def decide(ctx: Context) -> None:
-    """Turn every recorded reach into LMX201/LMX202, then report untied OpenAI model literals."""
+def decide(ctx: Context, names: Gather) -> None:
+    """Turn every recorded reach into LMX201/LMX202/LMX204; `names` learns what is rewritten."""
     rules = ctx.rules
     for entry in ctx.model_reach.values():
         if entry.blocked:
+            _relied_on(ctx, names, entry.node, sent=True)
             continue
         # `openai:gpt-4o` for a one-provider factory: the name after the prefix is mapped, the prefix kept
         prefix = next((p for p in rules.model_prefixes if str(entry.node.value).startswith(p)), "")
@@ -106,8 +111,9 @@ def decide(ctx: Context) -> None:
             ctx.add("LMX202", f"model {value!r} has no {rules.provider.name} equivalent{why}", entry.node)
             continue
         assert rule.to is not None
-        if value == rule.to:
+        if value == rule.to or _relied_on(ctx, names, entry.node, sent=False):
             continue
+        names.rewrites.add(value)
         start, end = ctx.span(entry.node)
         new = _requote(ctx.text[start:end], prefix + value, prefix + rule.to)
         if new is None:
@@ -115,6 +121,29 @@ def decide(ctx: Context) -> None:
             continue
         fix = Fix(f"Replace {value!r} with {rule.to!r}", (Edit(EditKind.REPLACE, start, end, new),))
         ctx.add("LMX201", f"OpenAI model {value!r} is served on {rules.provider.name} as {rule.to!r}", entry.node, fix)
+
+
+def _relied_on(ctx: Context, names: Gather, node: ast.Constant, *, sent: bool) -> bool:
+    """LMX204 when other code relies on the model name `node` holds. `sent`: the literal is
+    already kept (its client stays); reported only when the project keeps that client because
+    of this name."""
+    value = names.mapped(node.value)
+    if value is None:
+        return False
+    where = None if sent else names.elsewhere(value)
+    if where is None and ctx.project is not None:
+        where = ctx.project.model_elsewhere(value, sent=sent)
+    if where is None:
+        return False
+    rule = ctx.rules.models.rule_for(value)
+    assert rule is not None
+    ctx.add(
+        "LMX204",
+        f"model {value!r} is left as it is: it is also {where}, which mapping it to "
+        f"{rule.to!r} would break: change both by hand",
+        node,
+    )
+    return True
 
 
 def untied(ctx: Context, strings: list[ast.Constant]) -> None:

@@ -101,7 +101,7 @@ def decided(ctx: Context, call: ast.Call, found: Finding) -> ClientState:
 def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
     if decision.repointed:
         return _repointed(ctx, call, decision)
-    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
+    roots = sorted({_root(endpoint) for _, endpoint in decision.unserved})
     more = len(decision.unserved) - 1
     where = decision.unserved[0][0] + (f" and {more} more" if more else "")
     message = (
@@ -124,6 +124,11 @@ def _repointed(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
     return ctx.finding("LMX309", message, call)
 
 
+def _root(endpoint: str) -> str:
+    """`chat` for `chat.completions.create`; a kept model name (`model gpt-4o`) whole."""
+    return endpoint if endpoint.startswith("model ") else endpoint.split(".")[0]
+
+
 def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> Finding | None:
     """LMX101 whose fix also binds a copy of the original constructor and re-points the
     unserved calls to it; None when the statement is not one a copy can follow."""
@@ -138,7 +143,7 @@ def _split(ctx: Context, call: ast.Call, found: Finding, decision: Decision) -> 
             return None
         edits.append(Edit(EditKind.REPLACE, start, end, copy))
     edits.append(ctx.inserts.after_statement(statement, [f"{copy} = {ctx.source(call)}"]))
-    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
+    roots = sorted({_root(endpoint) for _, endpoint in decision.unserved})
     title = f"{found.fix.title}; keep {', '.join(roots)} on OpenAI through `{copy}`"
     message = f"{found.message}; {', '.join(f'`{r}`' for r in roots)} stay on OpenAI through `{copy}`"
     return dataclasses.replace(found, message=message, fix=Fix(title, tuple(edits)))
