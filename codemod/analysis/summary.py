@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
+from codemod.analysis.moduleclient import MODULE_CLIENT, REF, SPEC, endpoint_path
 from codemod.analysis.values import (
     ClientVal,
     FuncVal,
@@ -100,6 +101,8 @@ class Collector:
         self.ctors: list[Ctor] = []
         self.param_functions: dict[str, tuple[str, ...]] = {}
         self._roots: dict[str, bool] = {}  # `endpoints.is_resource_root`, asked once a name
+        self.module_client = False  # configures or calls the SDK's module-level client
+        self.module_status = "migrate"
 
     def _is_root(self, name: str) -> bool:
         known = self._roots.get(name)
@@ -123,6 +126,7 @@ class Collector:
     def on_assign(self, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
         """Remember `name = OpenAI(...)` / `self.name = OpenAI(...)`: what a split copies."""
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        self._note_module_config(node, targets, scope)
         if len(targets) != 1 or not isinstance(node.value, ast.Call):
             return
         target = targets[0]
@@ -182,6 +186,7 @@ class Collector:
         if isinstance(func, QName):
             parts = func.name.split(".")
             if parts[0] == self.ctx.rules.module_config.module:
+                self._module_use(call, func.name, scope)
                 return
             for i in range(1, len(parts)):
                 if self._is_root(parts[i]):
@@ -230,16 +235,43 @@ class Collector:
                 returned = frozenset().union(*(self.refs(self.ctx.value(e, val.scope)) for e in val.scope.returns))
                 if returned:
                     exports[f"{name}()"] = returned
+        module_client = (Ctor(MODULE_CLIENT, SPEC, None, self.module_status),) if self.module_client else ()
         return Summary(
             path=self.path,
             module=module_name(self.path),
-            ctors=tuple(self.ctors),
+            ctors=(*self.ctors, *module_client),
             exports=exports,
             params=dict(self.param_functions),
             uses=tuple(self.uses),
             passes=tuple(self.passes),
         )
 
+
+    def _note_module_config(self, node: ast.Assign | ast.AnnAssign, targets: list[ast.expr], scope: Scope) -> None:
+        """`openai.api_key = ...` and friends configure the module-level client; a module-level
+        base URL already on the provider, or one the tool leaves (another host, Azure), fixes
+        where it goes whatever its calls."""
+        mc = self.ctx.rules.module_config
+        for target in targets:
+            if not (isinstance(target, ast.Attribute) and self.ctx.is_sdk_module(self.ctx.value(target.value, scope))):
+                continue
+            self.module_client = True
+            if node.value is None or scope.kind != "module":
+                continue
+            if target.attr in mc.base_url_attrs:
+                verdict = self.ctx.base_verdict(node.value, scope)
+                status = {"ok": "lumyx", "elsewhere": "as-is", "opaque": "as-is"}.get(verdict)
+                self.module_status = _stronger(self.module_status, status)
+            elif target.attr in mc.azure_markers and "azure" in self.ctx.source(node.value).lower():
+                self.module_status = _stronger(self.module_status, "as-is")
+
+    def _module_use(self, call: ast.Call, qname: str, scope: Scope) -> None:
+        """A call on the module-level client: a use of the pseudo-constructor `c:<module-client>`."""
+        path = endpoint_path(self.ctx.rules, qname)
+        kind = self.ctx.rules.endpoints.classify(path) if path is not None else None
+        if path is not None and kind is not None:
+            self.module_client = True
+            self._add_use(call, frozenset({REF}), path, kind, scope)
 
     def _project_name(self, qname: str) -> Refs:
         """An imported name kept for the project view (a re-export it may have to follow), unless
@@ -249,6 +281,13 @@ class Collector:
             return frozenset()
         return frozenset({f"n:{qname}"})
 
+
+
+def _stronger(current: str, new: str | None) -> str:
+    """Of two statuses of the module client, the one that decides: on the provider already,
+    then left as it is, then migrate."""
+    order = ("lumyx", "as-is", "migrate")
+    return current if new is None or order.index(current) <= order.index(new) else new
 
 
 def _receiver(func: ast.expr, depth: int) -> ast.expr:

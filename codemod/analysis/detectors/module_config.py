@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.detectors.calls import CallState, endpoint_call
+from codemod.analysis.facts import Decision
+from codemod.analysis.moduleclient import MODULE_CLIENT
 from codemod.analysis.values import StrVal
 from codemod.types import Edit, EditKind, Fix
 
-CODES: tuple[str, ...] = ("LMX102", "LMX103", "LMX104", "LMX105", "LMX401")
+CODES: tuple[str, ...] = ("LMX102", "LMX103", "LMX104", "LMX105", "LMX401", "LMX402")
 
 
 @dataclass
@@ -54,6 +56,8 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
     fixes: list[tuple[_Assignment, tuple[Edit, ...], str]] = []
     if allowed:
         allowed, fixes = _replacements(ctx, keys, bases, modern=_modern(calls))
+    if allowed and _kept(ctx, config, calls):
+        allowed = False
     if allowed:
         for a, edits, message in fixes:
             env = provider.api_key_env if a.attr in mc.api_key_attrs else provider.base_url_env
@@ -70,6 +74,35 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
                 mcall.call.func,
             )
         endpoint_call(ctx, mcall.call, mcall.scope, mcall.path, allowed=allowed, legacy=mcall.legacy)
+
+
+def _kept(ctx: Context, config: ConfigState, calls: CallState) -> bool:
+    """LMX402 once, at the first configuration or call, when the project keeps the module
+    client on OpenAI (some module calls an endpoint the provider does not serve on it)."""
+    decision = ctx.project.decision(MODULE_CLIENT) if ctx.project is not None else None
+    if decision is None or decision.kind not in ("keep", "as-is"):
+        return False
+    anchors: list[ast.AST] = [a.stmt for a in config.assignments] + [c.call for c in calls.module_calls]
+    if anchors:
+        first = min(anchors, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        ctx.add("LMX402", _kept_message(ctx, decision), first)
+    return True
+
+
+def _kept_message(ctx: Context, decision: Decision) -> str:
+    if decision.kind == "as-is":
+        return (
+            f"the module-level {ctx.rules.module_config.module} client is configured in another module for "
+            f"another host (or from an expression the tool cannot see): left as it is here too"
+        )
+    roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
+    more = len(decision.unserved) - 1
+    where = decision.unserved[0][0] + (f" and {more} more" if more else "")
+    return (
+        f"the module-level {ctx.rules.module_config.module} client stays on OpenAI: it is used for "
+        f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve "
+        "(one client per process: it cannot be split)"
+    )
 
 
 def _modern(calls: CallState) -> bool:
