@@ -131,8 +131,9 @@ class Scan:
 
 
 def _worth_keeping(summary: object) -> bool:
-    """A summary that can matter to the project view: it builds, uses, passes or exports."""
-    return any(getattr(summary, name, None) for name in ("ctors", "uses", "passes", "exports"))
+    """A summary that can matter to the project view: it builds, uses, passes, exports or
+    defines model constants (which a call that stays on OpenAI may pass)."""
+    return any(getattr(summary, name, None) for name in ("ctors", "uses", "passes", "exports", "models"))
 
 
 def scan(

@@ -75,6 +75,7 @@ class Summary:
     params: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses: tuple[Use, ...] = ()
     passes: tuple[Pass, ...] = ()
+    models: tuple[str, ...] = ()  # module and class constants named like a model (`Digest.MODEL`)
 
 
 def ctor_id(path: str, call: ast.Call) -> str:
@@ -103,6 +104,7 @@ class Collector:
         self._roots: dict[str, bool] = {}  # `endpoints.is_resource_root`, asked once a name
         self.module_client = False  # configures or calls the SDK's module-level client
         self.module_status = "migrate"
+        self.models: list[str] = []
 
     def _is_root(self, name: str) -> bool:
         known = self._roots.get(name)
@@ -127,6 +129,7 @@ class Collector:
         """Remember `name = OpenAI(...)` / `self.name = OpenAI(...)`: what a split copies."""
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         self._note_module_config(node, targets, scope)
+        self._note_model_constants(targets, scope)
         if len(targets) != 1 or not isinstance(node.value, ast.Call):
             return
         target = targets[0]
@@ -244,6 +247,7 @@ class Collector:
             params=dict(self.param_functions),
             uses=tuple(self.uses),
             passes=tuple(self.passes),
+            models=tuple(self.models),
         )
 
 
@@ -264,6 +268,15 @@ class Collector:
                 self.module_status = _stronger(self.module_status, status)
             elif target.attr in mc.azure_markers and "azure" in self.ctx.source(node.value).lower():
                 self.module_status = _stronger(self.module_status, "as-is")
+
+    def _note_model_constants(self, targets: list[ast.expr], scope: Scope) -> None:
+        """A constant another module may pass as the model of a call that stays on OpenAI."""
+        if scope.kind not in ("module", "class"):
+            return
+        prefix = f"{scope_qualname(scope)}." if scope.kind == "class" else ""
+        for target in targets:
+            if isinstance(target, ast.Name) and self.ctx.rules.models.is_param_name(target.id):
+                self.models.append(prefix + target.id)
 
     def _module_use(self, call: ast.Call, qname: str, scope: Scope) -> None:
         """A call on the module-level client: a use of the pseudo-constructor `c:<module-client>`."""

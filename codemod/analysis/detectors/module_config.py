@@ -96,13 +96,20 @@ def _kept_message(ctx: Context, decision: Decision) -> str:
             f"another host (or from an expression the tool cannot see): left as it is here too"
         )
     roots = sorted({endpoint.split(".")[0] for _, endpoint in decision.unserved})
+    first = min((w for w, _ in decision.unserved), key=_place)
     more = len(decision.unserved) - 1
-    where = decision.unserved[0][0] + (f" and {more} more" if more else "")
+    where = first + (f" and {more} more" if more else "")
     return (
         f"the module-level {ctx.rules.module_config.module} client stays on OpenAI: it is used for "
         f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve "
         "(one client per process: it cannot be split)"
     )
+
+
+def _place(where: str) -> tuple[str, int]:
+    """`path:line` ordered by path, then line as a number."""
+    path, _, line = where.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (where, 0)
 
 
 def _modern(calls: CallState) -> bool:
