@@ -185,6 +185,8 @@ class ProjectView:
             return True
         if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") for c in summary.ctors):
             return True
+        if any(c.id == MODULE_CLIENT and c.status == "migrate" for c in summary.ctors):
+            return self.decisions[MODULE_CLIENT].kind != "migrate"  # left by another module
         remote = [r for u in summary.uses for r in u.refs if not r.startswith("c:")]
         remote += [r for p in summary.passes for r in p.refs if not r.startswith("c:")]
         return any(self.resolve(r, summary) for r in remote)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
@@ -251,7 +252,7 @@ class Collector:
         )
 
 
-    def _note_module_config(self, node: ast.Assign | ast.AnnAssign, targets: list[ast.expr], scope: Scope) -> None:
+    def _note_module_config(self, node: ast.Assign | ast.AnnAssign, targets: Sequence[ast.expr], scope: Scope) -> None:
         """`openai.api_key = ...` and friends configure the module-level client; a module-level
         base URL already on the provider, or one the tool leaves (another host, Azure), fixes
         where it goes whatever its calls."""
@@ -269,7 +270,7 @@ class Collector:
             elif target.attr in mc.azure_markers and "azure" in self.ctx.source(node.value).lower():
                 self.module_status = _stronger(self.module_status, "as-is")
 
-    def _note_model_constants(self, targets: list[ast.expr], scope: Scope) -> None:
+    def _note_model_constants(self, targets: Sequence[ast.expr], scope: Scope) -> None:
         """A constant another module may pass as the model of a call that stays on OpenAI."""
         if scope.kind not in ("module", "class"):
             return
@@ -285,6 +286,8 @@ class Collector:
         if path is not None and kind is not None:
             self.module_client = True
             self._add_use(call, frozenset({REF}), path, kind, scope)
+            if any(kw.arg in self.ctx.rules.module_config.api_key_attrs for kw in call.keywords):
+                self.module_status = _stronger(self.module_status, "as-is")  # a key per call (LMX404)
 
     def _project_name(self, qname: str) -> Refs:
         """An imported name kept for the project view (a re-export it may have to follow), unless
