@@ -67,7 +67,8 @@ def decide(ctx: Context, config: ConfigState, calls: CallState) -> None:
         blanks = _complete(ctx, visible, live, keys, bases, changed=bool(fixes))
         for i, (a, edits, message) in enumerate(fixes):
             more = (blanks,) if blanks is not None and i == len(fixes) - 1 else ()
-            ctx.add("LMX105", message, a.stmt, Fix(_title(ctx, a.attr), (*edits, *more, *ctx.inserts.os_edits)))
+            os_edits = ctx.inserts.os_edits if a.attr not in mc.blank_attrs else ()  # "" reads nothing
+            ctx.add("LMX105", message, a.stmt, Fix(_title(ctx, a.attr), (*edits, *more, *os_edits)))
 
     for mcall in calls.module_calls:
         if mcall.legacy is not None:
@@ -277,7 +278,7 @@ def _complete(
     lines = []
     if not keys and calls:
         lines.append(f"{alias}.{mc.api_key_attrs[0]} = {ctx.inserts.key_read()}")
-    if not bases:
+    if not bases and (calls or keys):  # `openai.timeout` / `organization` alone configure nothing
         legacy = any(c.legacy for c in calls) or any(a.attr == mc.legacy_base_url_attr for a in bases)
         attr = mc.legacy_base_url_attr if legacy else mc.base_url_attr
         lines.append(f"{alias}.{attr} = {ctx.inserts.base_read(trailing_slash=attr == mc.base_url_attr)}")
