@@ -420,3 +420,60 @@ def test_the_blanked_module_client_reads_no_organization_from_the_environment(tm
     unblanked = "import os\n" + SDK_CHECK.format(config=config.replace('openai.organization = ""\n', ""))
     done = subprocess.run([sys.executable, "-c", unblanked], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.startswith("'org-must-not-leak'"), "the check must see the env read it guards against"
+
+
+# --- OpenAI-only headers on requests to the provider (LMX403) ------------------------------------
+
+CTOR = "from openai import OpenAI\n"
+HEADERS = [
+    pytest.param(
+        CTOR + 'c = OpenAI(default_headers={"OpenAI-Beta": "assistants=v2"})\n',
+        ["LMX101*", "LMX403"],
+        id="OpenAI-Beta in default_headers of a migrated constructor",
+    ),
+    pytest.param(
+        CTOR + 'c = OpenAI(default_headers={"openai-organization": "org-1"})\n',
+        ["LMX101*", "LMX403"],
+        id="header names compared case-insensitively",
+    ),
+    pytest.param(
+        CTOR + 'c = OpenAI(default_headers={"OpenAI-Organization": "", "X-Team": "a"})\n',
+        ["LMX101*"],
+        id="a blank organization header and other headers are fine",
+    ),
+    pytest.param(
+        CTOR + 'c = OpenAI()\nr = c.chat.completions.create(model="gpt-4o", messages=[], extra_headers={"OpenAI-Beta": "x"})\n',
+        ["LMX101*", "LMX201*", "LMX403"],
+        id="OpenAI-Beta in extra_headers of a call to a migrated client",
+    ),
+    pytest.param(
+        CTOR + 'H = {"OpenAI-Project": "proj_1"}\nc = OpenAI()\nr = c.chat.completions.create(model="gpt-4o", messages=[], extra_headers=H)\n',
+        ["LMX403", "LMX101*", "LMX201*"],
+        id="a header dict bound to a name (reported where the header is written)",
+    ),
+    pytest.param(
+        CTOR + 'c = OpenAI()\nc.embeddings.create(model="text-embedding-3-small", input="x")\n'
+        'r = c.chat.completions.create(model="gpt-4o", messages=[], extra_headers={"OpenAI-Beta": "x"})\n',
+        ["LMX106"],
+        id="a client kept on OpenAI may send OpenAI's headers",
+    ),
+    pytest.param(
+        CTOR + 'c = OpenAI(base_url="http://localhost:8000/v1", default_headers={"OpenAI-Beta": "x"})\n',
+        ["LMX102"],
+        id="a client of another host is none of this",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), HEADERS)
+def test_openai_only_headers(source: str, expected: list[str]) -> None:
+    assert codes(source) == expected
+
+
+def test_openai_only_headers_are_reported_not_removed() -> None:
+    source = CTOR + 'c = OpenAI()\nr = c.chat.completions.create(model="nova_1_1", messages=[], extra_headers={"OpenAI-Beta": "x"})\n'
+    out = rewrite(source)
+    assert '"OpenAI-Beta": "x"' in out
+    last = out.splitlines()[-1]
+    (header,) = [f for f in findings(out) if f.code == "LMX403"]
+    assert (header.line, header.col) == (len(out.splitlines()), last.index('"OpenAI-Beta"') + 1)
