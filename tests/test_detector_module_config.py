@@ -390,6 +390,21 @@ def test_all_served_module_calls_migrate_the_module_client(tmp_path: Path) -> No
     )
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param("import openai\nopenai.api_key = vault_key()\n", id="a key the tool cannot see (LMX103)"),
+        pytest.param('import openai\nopenai.base_url = "http://localhost:8000/v1/"\n', id="another host (LMX102)"),
+        pytest.param('import openai\nopenai.api_type = "azure"\n', id="Azure (LMX104)"),
+    ],
+)
+def test_a_module_that_leaves_the_module_client_leaves_it_everywhere(tmp_path: Path, other: str) -> None:
+    files = {"ask.py": ASK, "other.py": other}
+    out = project(tmp_path, files)
+    assert {name: text for name, (_, text) in out.items()} == files
+    assert out["ask.py"][0] == ["LMX402"]
+
+
 def test_a_key_passed_per_call_in_one_module_leaves_the_module_client_everywhere(tmp_path: Path) -> None:
     per_call = "import openai\n\n\ndef f(k):\n    return openai.ChatCompletion.create(api_key=k, model='gpt-4', messages=[])\n"
     files = {"ask.py": ASK, "config.py": SETUP, "legacy.py": per_call}

@@ -267,6 +267,8 @@ class Collector:
                 verdict = self.ctx.base_verdict(node.value, scope)
                 status = {"ok": "lumyx", "elsewhere": "as-is", "opaque": "as-is"}.get(verdict)
                 self.module_status = _stronger(self.module_status, status)
+            elif target.attr in mc.api_key_attrs and self.ctx.key_verdict(node.value, scope) == "opaque":
+                self.module_status = _stronger(self.module_status, "as-is")  # LMX103: whose key is it?
             elif target.attr in mc.azure_markers and "azure" in self.ctx.source(node.value).lower():
                 self.module_status = _stronger(self.module_status, "as-is")
 
