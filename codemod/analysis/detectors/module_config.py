@@ -1,10 +1,13 @@
-"""Module-level configuration of the SDK (LMX102-105, LMX401): `openai.api_key = ...` and friends.
+"""Module-level configuration of the SDK (LMX102-105, LMX401, LMX402, LMX404): `openai.api_key = ...`
+and friends.
 
 `openai.api_key` / `openai.api_base` (SDK < 1.0) and `openai.base_url` (SDK >= 1.0) get the
-same environment reads as clients; a module that calls the module-level client without
-configuring it gets the configuration added after its imports. (Not to be confused with
-`codemod.settings`, the tool's own settings.)
-"""
+same environment reads as clients, and OpenAI's `organization` / `project` are blanked; a module
+that calls the module-level client without configuring it gets the configuration added right
+after the statement that imports the SDK. The module client is one per process, decided for the
+whole project (`codemod.analysis.moduleclient`): kept on OpenAI (LMX402) when any module calls an
+unserved endpoint on it, left as it is when any module passes keys per call (LMX404) or points it
+elsewhere. (Not to be confused with `codemod.settings`, the tool's own settings.)"""
 
 from __future__ import annotations
 
