@@ -131,9 +131,10 @@ class Scan:
 
 
 def _worth_keeping(summary: object) -> bool:
-    """A summary that can matter to the project view: it builds, uses, passes or exports, or
-    relies on model names (a price table, an Enum of models)."""
-    return any(getattr(summary, name, None) for name in ("ctors", "uses", "passes", "exports", "names"))
+    """A summary that can matter to the project view: it builds, uses, passes or exports, defines
+    model constants (which a call that stays on OpenAI may pass) or relies on model names (a price
+    table, an Enum of models)."""
+    return any(getattr(summary, name, None) for name in ("ctors", "uses", "passes", "exports", "models", "names"))
 
 
 def scan(

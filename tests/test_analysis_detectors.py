@@ -75,10 +75,10 @@ def _emits(call: ast.Call) -> bool:
     )
 
 
-def test_the_package_holds_the_seven_detectors() -> None:
+def test_the_package_holds_the_eight_detectors() -> None:
     """The static and dynamic checks below run over these; an empty list would prove nothing."""
     names = [m.__name__.removeprefix(PACKAGE + ".") for m in DETECTORS]
-    assert names == ["calls", "clients", "models", "module_config", "placement", "repoint", "secrets"]
+    assert names == ["calls", "clients", "headers", "models", "module_config", "placement", "repoint", "secrets"]
 
 
 def test_the_deploy_package_holds_four_emitting_modules() -> None:

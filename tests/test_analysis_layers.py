@@ -76,9 +76,10 @@ def test_no_import_cycle() -> None:
         pytest.param("values", {"bindings", "ctorforms", "facts", "valuetypes"}, id="values stand on bindings and value types"),
         pytest.param("inserts", {"bindings", "values"}, id="inserts stand on bindings and values"),
         pytest.param("context", {"bindings", "values", "inserts", "suppress"}, id="context holds the infrastructure"),
-        pytest.param("modelflow", {"bindings", "context", "values"}, id="model-name facts are read off the context"),
-        pytest.param("summary", {"bindings", "context", "facts", "modelflow", "values"}, id="summaries are read off the context"),
-        pytest.param("project", {"facts", "modelflow", "summary", "values"}, id="the project view joins summaries"),
+        pytest.param("modelflow", {"bindings", "context", "facts", "values"}, id="model-name facts are read off the context"),
+        pytest.param("moduleclient", set(), id="the module-level client's name stands on the rules only"),
+        pytest.param("summary", {"bindings", "context", "facts", "modelflow", "moduleclient", "values"}, id="summaries are read off the context"),
+        pytest.param("project", {"facts", "modelflow", "moduleclient", "summary", "values"}, id="the project view joins summaries"),
     ],
 )
 def test_layers(module: str, allowed: set[str]) -> None:

@@ -191,6 +191,8 @@ REWRITES = [
             import openai
             openai.api_base = openai.base_url = {BASE_SLASH}
             openai.api_key = {KEY}
+            openai.organization = ""
+            openai.project = ""
             openai.chat.completions.create(model="nova_1_1", messages=[])
             """
         ),
@@ -212,6 +214,8 @@ REWRITES = [
             import openai
             openai.api_key = {KEY}
             openai.base_url = {BASE_SLASH}
+            openai.organization = ""
+            openai.project = ""
             openai.chat.completions.create(model="nova_1_1", messages=[])
             """
         ),
@@ -233,6 +237,8 @@ REWRITES = [
             import openai as oa
             oa.api_key = {KEY}
             oa.base_url = {BASE}
+            oa.organization = ""
+            oa.project = ""
             oa.embeddings.create(model="nova_1_1", input="x")
             """
         ),

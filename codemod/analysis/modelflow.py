@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
+from codemod.analysis.facts import scope_qualname
 from codemod.analysis.values import ClassVal, DictVal, EnvVal, ParamVal, QName, StrVal
 
 _LITERAL = ("typing.Literal", "typing_extensions.Literal")
@@ -209,3 +210,13 @@ class Joined:
     def changes(self, names: ModelNames) -> bool:
         """Does a name this module rewrites turn out to be used for something else elsewhere?"""
         return any(name in self.others for name in names.rewrites)
+
+
+def model_constants(ctx: Context, targets: Sequence[ast.expr], scope: Scope) -> list[str]:
+    """Module and class constants named like a model (`Digest.MODEL`): another module may pass
+    one as the model of a call that stays on OpenAI."""
+    if scope.kind not in ("module", "class"):
+        return []
+    prefix = f"{scope_qualname(scope)}." if scope.kind == "class" else ""
+    names = ctx.rules.models
+    return [prefix + t.id for t in targets if isinstance(t, ast.Name) and names.is_param_name(t.id)]

@@ -10,11 +10,13 @@ forbid a migration (another host, Azure, a test double...) is left *as-is* whate
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from codemod.analysis.facts import MIGRATE, Decision
 from codemod.analysis.modelflow import Joined
-from codemod.analysis.summary import Pass, Summary, Use
+from codemod.analysis.moduleclient import MODULE_CLIENT
+from codemod.analysis.summary import Ctor, Pass, Summary, Use
 from codemod.analysis.values import ClientVal
 from codemod.rules import ClientSpec, Rules
 
@@ -33,6 +35,7 @@ class ProjectView:
             for i in range(len(parts)):
                 self._suffixes.setdefault(".".join(parts[i:]), []).append(summary)
         self.ctors = {c.id: (s, c) for s in self.summaries.values() for c in s.ctors}
+        _merge_module_client(self.ctors, self.summaries.values())
         self.specs: dict[str, ClientSpec] = {spec.id: spec for spec in rules.clients}
         self._passes: dict[tuple[str, str], list[tuple[Summary, Pass]]] = {}
         for summary in self.summaries.values():
@@ -227,6 +230,8 @@ class ProjectView:
             return True
         if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") for c in summary.ctors):
             return True
+        if any(c.id == MODULE_CLIENT and c.status == "migrate" for c in summary.ctors):
+            return self.decisions[MODULE_CLIENT].kind != "migrate"  # left by another module
         remote = [r for u in summary.uses for r in u.refs if not r.startswith("c:")]
         remote += [r for p in summary.passes for r in p.refs if not r.startswith("c:")]
         return any(self.resolve(r, summary) for r in remote)
@@ -234,6 +239,17 @@ class ProjectView:
     def facts(self, path: str) -> FileFacts | None:
         summary = self.summaries.get(path)
         return FileFacts(self, summary) if summary is not None else None
+
+
+def _merge_module_client(ctors: dict[str, tuple[Summary, Ctor]], summaries: Iterable[Summary]) -> None:
+    """The module-level client is one per process: its status is the strongest any module
+    gives it (already on the provider, then left as it is by its own configuration)."""
+    mine = [c for s in summaries for c in s.ctors if c.id == MODULE_CLIENT]
+    for status in ("lumyx", "as-is"):
+        if any(c.status == status for c in mine):
+            home = ctors[MODULE_CLIENT][0]
+            ctors[MODULE_CLIENT] = (home, dataclasses.replace(mine[0], status=status))
+            return
 
 
 def _where(summary: Summary, use: Use) -> str:

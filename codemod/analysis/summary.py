@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
-from codemod.analysis.modelflow import EMPTY, Gather, ModelNames
+from codemod.analysis.modelflow import EMPTY, Gather, ModelNames, model_constants
+from codemod.analysis.moduleclient import MODULE_CLIENT, REF, SPEC, endpoint_path, stronger
 from codemod.analysis.values import (
     ClassVal,
     ClientVal,
@@ -79,6 +80,7 @@ class Summary:
     uses: tuple[Use, ...] = ()
     passes: tuple[Pass, ...] = ()
     names: ModelNames = EMPTY  # model names other code relies on (`modelflow`)
+    models: tuple[str, ...] = ()  # module and class constants named like a model (`Digest.MODEL`)
 
 
 def ctor_id(path: str, call: ast.Call) -> str:
@@ -106,6 +108,9 @@ class Collector:
         self.param_functions: dict[str, tuple[str, ...]] = {}
         self._roots: dict[str, bool] = {}  # `endpoints.is_resource_root`, asked once a name
         self.names = Gather(ctx)
+        self.module_client = False  # configures or calls the SDK's module-level client
+        self.module_status = "migrate"
+        self.models: list[str] = []
 
     def _is_root(self, name: str) -> bool:
         known = self._roots.get(name)
@@ -129,6 +134,8 @@ class Collector:
     def on_assign(self, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
         """Remember `name = OpenAI(...)` / `self.name = OpenAI(...)`: what a split copies."""
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        self._note_module_config(node, targets, scope)
+        self.models.extend(model_constants(self.ctx, targets, scope))
         if len(targets) != 1 or not isinstance(node.value, ast.Call):
             return
         target = targets[0]
@@ -220,6 +227,7 @@ class Collector:
         if isinstance(func, QName):
             parts = func.name.split(".")
             if parts[0] == self.ctx.rules.module_config.module:
+                self._module_use(call, func.name, scope)
                 return
             for i in range(1, len(parts)):
                 if self._is_root(parts[i]):
@@ -325,17 +333,48 @@ class Collector:
                 returned = frozenset().union(*(self.refs(self.ctx.value(e, val.scope)) for e in val.scope.returns))
                 if returned:
                     exports[f"{name}()"] = returned
+        module_client = (Ctor(MODULE_CLIENT, SPEC, None, self.module_status),) if self.module_client else ()
         return Summary(
             path=self.path,
             module=module_name(self.path),
-            ctors=tuple(self.ctors),
+            ctors=(*self.ctors, *module_client),
             exports=exports,
             params=dict(self.param_functions),
             uses=tuple(self.uses),
             passes=tuple(self.passes),
             names=self.names.names(),
+            models=tuple(self.models),
         )
 
+    def _note_module_config(self, node: ast.Assign | ast.AnnAssign, targets: Sequence[ast.expr], scope: Scope) -> None:
+        """`openai.api_key = ...` and friends configure the module-level client; a module-level
+        base URL already on the provider, or one the tool leaves (another host, Azure), fixes
+        where it goes whatever its calls."""
+        mc = self.ctx.rules.module_config
+        for target in targets:
+            if not (isinstance(target, ast.Attribute) and self.ctx.is_sdk_module(self.ctx.value(target.value, scope))):
+                continue
+            self.module_client = True
+            if node.value is None or scope.kind != "module":
+                continue
+            if target.attr in mc.base_url_attrs:
+                verdict = self.ctx.base_verdict(node.value, scope)
+                status = {"ok": "lumyx", "elsewhere": "as-is", "opaque": "as-is"}.get(verdict)
+                self.module_status = stronger(self.module_status, status)
+            elif target.attr in mc.api_key_attrs and self.ctx.key_verdict(node.value, scope) == "opaque":
+                self.module_status = stronger(self.module_status, "as-is")  # LMX103: whose key is it?
+            elif target.attr in mc.azure_markers and "azure" in self.ctx.source(node.value).lower():
+                self.module_status = stronger(self.module_status, "as-is")
+
+    def _module_use(self, call: ast.Call, qname: str, scope: Scope) -> None:
+        """A call on the module-level client: a use of the pseudo-constructor `c:<module-client>`."""
+        path = endpoint_path(self.ctx.rules, qname)
+        kind = self.ctx.rules.endpoints.classify(path) if path is not None else None
+        if path is not None and kind is not None:
+            self.module_client = True
+            self._add_use(call, frozenset({REF}), path, kind, scope)
+            if any(kw.arg in self.ctx.rules.module_config.api_key_attrs for kw in call.keywords):
+                self.module_status = stronger(self.module_status, "as-is")  # a key per call (LMX404)
 
     def _project_name(self, qname: str) -> Refs:
         """An imported name kept for the project view (a re-export it may have to follow), unless
@@ -344,7 +383,6 @@ class Collector:
         if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()
         return frozenset({f"n:{qname}"})
-
 
 
 def _receiver(func: ast.expr, depth: int) -> ast.expr:

@@ -154,6 +154,17 @@ class ModuleConfig:
     base_url_attr: str
     legacy_base_url_attr: str
     azure_markers: tuple[str, ...] = ()
+    # Attributes set to "" with a migrated configuration: the SDK reads OPENAI_ORG_ID /
+    # OPENAI_PROJECT_ID only while they are None, and sends "" as an empty header.
+    blank_attrs: tuple[str, ...] = ()
+    # Base URL literals that only stand for one (`"https://..."`): OpenAI's, not another host.
+    placeholder_base_urls: tuple[str, ...] = field(default=(), metadata=GLOBS)
+    # Headers only OpenAI implements (organization, project, beta features): a request to the
+    # provider must not carry them (names, case-insensitive).
+    openai_headers: tuple[str, ...] = ()
+
+    def is_placeholder(self, url: str) -> bool:
+        return _any_glob(url, self.placeholder_base_urls, fold=False)
 
 
 @dataclass(frozen=True)

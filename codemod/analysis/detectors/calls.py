@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.detectors import models
+from codemod.analysis.detectors import headers, models
 from codemod.analysis.detectors.clients import client_state
 from codemod.analysis.values import ClientVal, DictVal, QName, RefVal, ResourceVal, Unknown
 
@@ -45,6 +45,8 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
         result = client_state(ctx, client, scope)
         ctx.findings.extend(result.findings)
         allowed = result.status in ("migrate", "lumyx", "split")
+        if allowed:
+            headers.check(ctx, call, scope, "default_headers")
         for kw in call.keywords:
             if kw.arg is not None and kw.arg in spec.model_args:
                 models.reach(ctx, kw.value, scope, proven=True, allowed=allowed)
@@ -212,6 +214,8 @@ def endpoint_call(
             message = f"`{path}` is not served by {rules.provider.name}"
         ctx.add("LMX301", message, call.func)
     send_models = allowed and served
+    if send_models:
+        headers.check(ctx, call, scope, "extra_headers")
     spreads: list[DictVal] = []
     for kw in call.keywords:
         if kw.arg is None:

@@ -14,6 +14,7 @@ import ast
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context, ModelReach
+from codemod.analysis.facts import scope_qualname
 from codemod.analysis.modelflow import Gather
 from codemod.analysis.values import DictVal, EnvVal, ParamVal, StrVal, Unknown
 from codemod.types import Edit, EditKind, Fix
@@ -70,7 +71,8 @@ def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
         names = [t.id for t in targets if isinstance(t, ast.Name) and models.is_param_name(t.id)]
         if names:
             # a constant another module passes to a client that stays on OpenAI keeps its value
-            kept = ctx.project is not None and scope.kind == "module" and any(ctx.project.model_blocked(n) for n in names)
+            prefix = f"{scope_qualname(scope)}." if scope.kind == "class" else ""
+            kept = ctx.project is not None and any(ctx.project.model_blocked(prefix + n) for n in names)
             reach(ctx, node.value, scope, proven=False, allowed=not kept)
     elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
         args = node.args
