@@ -100,6 +100,7 @@ class Collector:
         self.ctors: list[Ctor] = []
         self.param_functions: dict[str, tuple[str, ...]] = {}
         self._roots: dict[str, bool] = {}  # `endpoints.is_resource_root`, asked once a name
+        self._single: dict[str, Refs] = {}  # one frozenset per reference: summaries are kept (memory)
 
     def _is_root(self, name: str) -> bool:
         known = self._roots.get(name)
@@ -107,17 +108,24 @@ class Collector:
             known = self._roots[name] = self.ctx.rules.endpoints.is_resource_root(name)
         return known
 
+    def one(self, ref: str) -> Refs:
+        """`frozenset({ref})`, the same object for every use of the same reference."""
+        found = self._single.get(ref)
+        if found is None:
+            found = self._single[ref] = frozenset({ref})
+        return found
+
     def refs(self, val: Value) -> Refs:
         if isinstance(val, ClientVal):
             if val.ctor is not None:
-                return frozenset({f"c:{ctor_id(self.path, val.ctor)}"})
+                return self.one(f"c:{ctor_id(self.path, val.ctor)}")
             if val.via is not None and not val.refs:
-                return frozenset({val.via})
+                return self.one(val.via)
             return frozenset(f"c:{ref}" for ref in val.refs)
         if isinstance(val, RefVal):
-            return frozenset({val.ref})
+            return self.one(val.ref)
         if isinstance(val, QName):
-            return frozenset({f"n:{val.name}"})
+            return self.one(f"n:{val.name}")
         return frozenset()
 
     def on_assign(self, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
@@ -147,7 +155,7 @@ class Collector:
             if isinstance(expr, ast.Call):  # built in place (`f(OpenAI())`): only a constructor counts
                 built = self.ctx.callee(expr, scope)  # resolved once, its own visit reuses it
                 if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
-                    self.passes.append(Pass(callee, param, frozenset({f"c:{ctor_id(self.path, expr)}"})))
+                    self.passes.append(Pass(callee, param, self.one(f"c:{ctor_id(self.path, expr)}")))
                 continue
             if not isinstance(expr, ast.Name | ast.Attribute):
                 continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
@@ -187,7 +195,7 @@ class Collector:
                 if self._is_root(parts[i]):
                     kind = endpoints.classify(".".join(parts[i:]))
                     if kind is not None:
-                        refs = frozenset({"n:" + ".".join(parts[:i])})
+                        refs = self.one("n:" + ".".join(parts[:i]))
                         self._add_use(call, refs, ".".join(parts[i:]), kind, scope)
                     return
 
@@ -247,7 +255,7 @@ class Collector:
         root = qname.split(".")[0]
         if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()
-        return frozenset({f"n:{qname}"})
+        return self.one(f"n:{qname}")
 
 
 
