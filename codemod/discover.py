@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod.deploy.kinds import kind_of, maybe_deployment_name
-from codemod.gitignore import IgnoreFile, info_exclude, read_patterns
+from codemod.gitignore import IgnoreFile, info_exclude, read_patterns, sort_as_paths
 from codemod.gitignore import Names as _Names
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
@@ -332,7 +332,7 @@ class _Walker:
         # Each real file once, at a path that is not itself a symlink when there is one.
         chosen = [p if isinstance(p, str) else min(p)[1] for p in self.found.values()]
         self.found = {}
-        _sort_as_paths(chosen)
+        sort_as_paths(chosen)
         return Discovery(
             paths=chosen,
             problems=sorted(self.problems),
@@ -340,17 +340,6 @@ class _Walker:
             excluded=self.excluded,
             ignored=self.ignored,
         )
-
-
-def _sort_as_paths(paths: list[str]) -> None:
-    """Sort in the order of sorted `Path`s (a separator before any character), in place: each
-    string is swapped for its sort key and back, never a key list of every path at once (the
-    peak memory of a walk of many files). No path holds a NUL character."""
-    for i, path in enumerate(paths):
-        paths[i] = path.replace(os.sep, "\0")
-    paths.sort()
-    for i, key in enumerate(paths):
-        paths[i] = key.replace("\0", os.sep)
 
 
 def discover(

@@ -266,9 +266,9 @@ def test_the_run_lets_go_of_each_path_once_handed_out() -> None:
 
 
 def test_discovery_sorts_as_paths_in_place() -> None:
-    from codemod.discover import _sort_as_paths
+    from codemod.gitignore import sort_as_paths
 
     paths = ["/r/a.py", "/r/a-b/c.py", "/r/a/b.py", "/r/a/c/d.py", "/r/A.py", "/r/a b.py"]
-    _sort_as_paths(paths)
+    sort_as_paths(paths)
     assert paths == [str(p) for p in sorted(Path(p) for p in paths)]
     assert paths == ["/r/A.py", "/r/a/b.py", "/r/a/c/d.py", "/r/a b.py", "/r/a-b/c.py", "/r/a.py"]
