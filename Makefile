@@ -32,7 +32,7 @@ typecheck: $(VENV)/.installed-test
 # Branch coverage of codemod, the CLI subprocesses the tests start included (coverage's
 # `patch = ["subprocess"]`); two xdist workers. Fails under `fail_under` in pyproject.toml.
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest -q -n 2 --cov --cov-report=term
+	$(BIN)/pytest -q -n 2 --dist worksteal --cov --cov-report=term
 
 test: lint typecheck pytest
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemod.deploy.kinds import kind_of, maybe_deployment_name
-from codemod.gitignore import IgnoreFile, info_exclude, read_patterns
+from codemod.gitignore import IgnoreFile, info_exclude, read_patterns, sort_as_paths
 from codemod.gitignore import Names as _Names
 from codemod.gitstate import repo_root
 from codemod.writer import is_temp_name
@@ -332,7 +332,7 @@ class _Walker:
         # Each real file once, at a path that is not itself a symlink when there is one.
         chosen = [p if isinstance(p, str) else min(p)[1] for p in self.found.values()]
         self.found = {}
-        chosen.sort(key=lambda p: p.replace(os.sep, "\0"))  # the order of sorted `Path`s
+        sort_as_paths(chosen)
         return Discovery(
             paths=chosen,
             problems=sorted(self.problems),

@@ -182,3 +182,14 @@ class Names:
 
     def match(self, name: str, is_dir: bool) -> bool:
         return self.any_kind.match(name) is not None or (is_dir and self.dirs_only.match(name) is not None)
+
+
+def sort_as_paths(paths: list[str]) -> None:
+    """Sort in the order of sorted `Path`s (a separator before any character), in place: each
+    string is swapped for its sort key and back, never a key list of every path at once (the
+    peak memory of a walk of many files). No path holds a NUL character."""
+    for i, path in enumerate(paths):
+        paths[i] = path.replace(os.sep, "\0")
+    paths.sort()
+    for i, key in enumerate(paths):
+        paths[i] = key.replace("\0", os.sep)

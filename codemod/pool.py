@@ -116,6 +116,7 @@ class Scan:
     # What candidate modules tell the project view, and where they are (for the second look)
     summaries: list[object] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)  # display -> path of each kept result
 
     def add(self, result: FileResult, path: str = "") -> None:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
@@ -124,6 +125,7 @@ class Scan:
             self.paths[result.path] = path
         if result.findings or result.error is not None or result.skipped is not None or result.changed:
             self.results.append(result)
+            self.where[result.path] = path or self.paths.get(result.path, "")
             return
         self.clean += 1
         if self.clean_paths is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec
@@ -251,12 +251,12 @@ def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool 
     report lists as a finding (LMX900/LMX901) is not named again."""
     found, kept, per = find(run_)
     opts = per.options(fix=fix)
-    pairs = ((path, _display(path)) for path in kept)
-    with console.progress_bar(len(kept), console.show_progress(run_.quiet), "Scanning") as advance:
-        done = scan(pairs, opts, jobs=run_.jobs, progress=advance, keep_clean=keep_clean)
+    total = len(kept)
+    found.paths.clear()  # the same strings as `kept`, let go as the scan reads them
+    with console.progress_bar(total, console.show_progress(run_.quiet), "Scanning") as advance:
+        done = scan(_let_go(kept), opts, jobs=run_.jobs, progress=advance, keep_clean=keep_clean)
     results = done.results
-    wanted = {r.path for r in results}
-    absolute = {d: Path(p) for p, d in ((p, _display(p)) for p in kept) if d in wanted}
+    absolute = {display: Path(path) for display, path in done.where.items() if path}
     outcome = Outcome(results, list(found.problems), list(found.stale_temps), absolute, done.clean, done.clean_paths)
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
@@ -266,6 +266,15 @@ def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool 
         elif result.skipped is not None and run_.verbose:
             console.write(f"{result.path}: skipped: {result.skipped}\n", sys.stderr)
     return outcome
+
+
+def _let_go(paths: list[str]) -> Iterator[tuple[str, str]]:
+    """(path, display) of each path, dropped from `paths` once handed out: a run holds
+    nothing per clean file (issue 11)."""
+    paths.reverse()
+    while paths:
+        path = paths.pop()
+        yield path, _display(path)
 
 
 def show(run_: Run) -> int:

@@ -196,13 +196,20 @@ def test_exclude_and_gitignore(tmp_path: Path) -> None:
     assert result.stdout.startswith("ignored/b.py:3:10: LMX101")
 
 
-@pytest.mark.parametrize("jobs", ["1", "2", "3"])
-def test_output_is_the_same_whatever_jobs(tmp_path: Path, jobs: str) -> None:
+@pytest.fixture(scope="module")
+def thirty_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """A tree and its `check` and `diff` output with --jobs 1, made once for every `jobs` case."""
+    root = tmp_path_factory.mktemp("thirty")
     for i in range(30):
-        (tmp_path / f"m{i:02d}.py").write_text(CLIENT if i % 3 else EMBEDDINGS)
-    reference = run(["check", "--jobs", "1", "."], tmp_path).stdout
-    assert run(["check", "--jobs", jobs, "."], tmp_path).stdout == reference
-    assert run(["diff", "--jobs", jobs, "."], tmp_path).stdout == run(["diff", "--jobs", "1", "."], tmp_path).stdout
+        (root / f"m{i:02d}.py").write_text(CLIENT if i % 3 else EMBEDDINGS)
+    return root, run(["check", "--jobs", "1", "."], root).stdout, run(["diff", "--jobs", "1", "."], root).stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2", "3"])
+def test_output_is_the_same_whatever_jobs(thirty_files: tuple[Path, str, str], jobs: str) -> None:
+    root, check, diff = thirty_files
+    assert run(["check", "--jobs", jobs, "."], root).stdout == check
+    assert run(["diff", "--jobs", jobs, "."], root).stdout == diff
 
 
 def test_module_entry_point_and_version(tmp_path: Path) -> None:

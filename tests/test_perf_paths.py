@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import fnmatch
+import gc
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,45 @@ def test_a_bad_max_file_size_names_the_setting(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.lumyx-migrate]\n")
     with pytest.raises(ConfigError, match="--max-file-size: must be a size"):
         resolve_run(Flags(paths=(str(tmp_path),), max_file_size="x"))
+
+
+@pytest.mark.parametrize("jobs", [pytest.param(1, id="in-process"), pytest.param(2, id="parent prefilter")])
+def test_scan_says_where_each_kept_result_is(tmp_path: Path, jobs: int) -> None:
+    files = tree(tmp_path, clean=3, candidates=2)
+    done = scan(files, Options(rules=default_rules()), jobs=jobs)
+    assert done.where == {"m000.py": str(tmp_path / "m000.py"), "m001.py": str(tmp_path / "m001.py")}
+
+
+def test_the_run_lets_go_of_each_path_once_handed_out() -> None:
+    from codemod.session import _let_go
+
+    paths = ["/a/x.py", "/a/y.py"]
+    seen = []
+    for pair in _let_go(paths):
+        seen.append((pair, list(paths)))
+    assert seen == [(("/a/x.py", "/a/x.py"), ["/a/y.py"]), (("/a/y.py", "/a/y.py"), [])]
+
+
+def test_discovery_sorts_as_paths_in_place() -> None:
+    from codemod.gitignore import sort_as_paths
+
+    paths = ["/r/a.py", "/r/a-b/c.py", "/r/a/b.py", "/r/a/c/d.py", "/r/A.py", "/r/a b.py"]
+    sort_as_paths(paths)
+    assert paths == [str(p) for p in sorted(Path(p) for p in paths)]
+    assert paths == ["/r/A.py", "/r/a/b.py", "/r/a/c/d.py", "/r/a b.py", "/r/a-b/c.py", "/r/a.py"]
+
+
+def test_an_analysed_module_leaves_no_cycle_for_the_collector() -> None:
+    """The tree and the analysis go by reference counting (`Context.release`): a garbage
+    collection walking them all was a tenth of `check --jobs 1`."""
+    from codemod.analysis import analyse_module
+
+    text = CLIENT + "class A:\n    def __init__(self, c=client):\n        self.c = c\n\n    def f(self):\n        return self.c\n"
+    gc.collect()
+    gc.disable()
+    try:
+        findings, _ = analyse_module(text, default_rules())
+        assert [f.code for f in findings] == ["LMX101"]
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -152,7 +152,9 @@ def analyse_module(
         finish(walk)
     found = suppress.apply(ctx.suppressions, ctx.findings)
     ordered = sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
-    return ordered, walk.summary.summary(repoint.candidates(ctx))
+    told = walk.summary.summary(repoint.candidates(ctx))
+    ctx.release()
+    return ordered, told
 
 
 def _masked(findings: list[Finding], rules: Rules) -> list[Finding]:

@@ -111,24 +111,30 @@ class Collector:
         self.module_client = False  # configures or calls the SDK's module-level client
         self.module_status = "migrate"
         self.models: list[str] = []
+        self._single: dict[str, Refs] = {}  # one frozenset per reference: summaries are kept (memory)
 
     def _is_root(self, name: str) -> bool:
-        known = self._roots.get(name)
-        if known is None:
-            known = self._roots[name] = self.ctx.rules.endpoints.is_resource_root(name)
-        return known
+        if name not in self._roots:
+            self._roots[name] = self.ctx.rules.endpoints.is_resource_root(name)
+        return self._roots[name]
+
+    def one(self, ref: str) -> Refs:
+        """`frozenset({ref})`, the same object for every use of the same reference."""
+        if ref not in self._single:
+            self._single[ref] = frozenset({ref})
+        return self._single[ref]
 
     def refs(self, val: Value) -> Refs:
         if isinstance(val, ClientVal):
             if val.ctor is not None:
-                return frozenset({f"c:{ctor_id(self.path, val.ctor)}"})
+                return self.one(f"c:{ctor_id(self.path, val.ctor)}")
             if val.via is not None and not val.refs:
-                return frozenset({val.via})
+                return self.one(val.via)
             return frozenset(f"c:{ref}" for ref in val.refs)
         if isinstance(val, RefVal):
-            return frozenset({val.ref})
+            return self.one(val.ref)
         if isinstance(val, QName):
-            return frozenset({f"n:{val.name}"})
+            return self.one(f"n:{val.name}")
         return frozenset()
 
     def on_assign(self, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
@@ -160,16 +166,12 @@ class Collector:
         arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for param, expr in arguments:
             if isinstance(expr, ast.Call):  # built in place: `f(OpenAI())`, `Service(get_client())`
-                built = self.ctx.callee(expr, scope)  # resolved once, its own visit reuses it
-                if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
-                    self.passes.append(Pass(callee, param, frozenset({f"c:{ctor_id(self.path, expr)}"})))
-                elif isinstance(built, QName) and (made := self._project_name(built.name)):
-                    self.passes.append(Pass(callee, param, frozenset("f:" + r[2:] for r in made)))
+                refs = self._built(expr, scope)
+            elif isinstance(expr, ast.Name | ast.Attribute):  # handed over by name: `f(self.client)`
+                val = self.ctx.value(expr, scope)
+                refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
+            else:
                 continue
-            if not isinstance(expr, ast.Name | ast.Attribute):
-                continue  # a client is handed over by name (`f(client)`, `f(self.client)`)
-            val = self.ctx.value(expr, scope)
-            refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
             if refs:
                 self.passes.append(Pass(callee, param, refs))
 
@@ -180,14 +182,19 @@ class Collector:
         owner = self._instance_of(target.value, scope)
         if owner is None:
             return
-        built = self.ctx.callee(value, scope)
-        refs: Refs = frozenset()
-        if isinstance(built, QName) and built.name in self.ctx.rules.client_by_qualname:
-            refs = frozenset({f"c:{ctor_id(self.path, value)}"})
-        elif isinstance(built, QName):
-            refs = frozenset("f:" + r[2:] for r in self._project_name(built.name))
+        refs = self._built(value, scope)
         if refs:
             self.passes.append(Pass(owner, target.attr, refs))
+
+    def _built(self, call: ast.Call, scope: Scope) -> Refs:
+        """What a call made in place hands over: the client a constructor builds, or what a
+        project function returns (its callee resolved once; its own visit reuses it)."""
+        built = self.ctx.callee(call, scope)
+        if not isinstance(built, QName):
+            return frozenset()
+        if built.name in self.ctx.rules.client_by_qualname:
+            return self.one(f"c:{ctor_id(self.path, call)}")
+        return frozenset("f:" + r[2:] for r in self._project_name(built.name))
 
     def _instance_of(self, name: ast.Name, scope: Scope) -> str | None:
         """`n:<class>` when `name` is bound to an instance of a project class (imported, or
@@ -233,7 +240,7 @@ class Collector:
                 if self._is_root(parts[i]):
                     kind = endpoints.classify(".".join(parts[i:]))
                     if kind is not None:
-                        refs = frozenset({"n:" + ".".join(parts[:i])})
+                        refs = self.one("n:" + ".".join(parts[:i]))
                         self._add_use(call, refs, ".".join(parts[i:]), kind, scope)
                     return
 
@@ -382,14 +389,13 @@ class Collector:
         root = qname.split(".")[0]
         if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()
-        return frozenset({f"n:{qname}"})
+        return self.one(f"n:{qname}")
 
 
 def _receiver(func: ast.expr, depth: int) -> ast.expr:
     """The expression the endpoint path hangs on: `client` in `client.chat.completions.create`."""
-    node = func
     for _ in range(depth):
-        if not isinstance(node, ast.Attribute):
-            return node
-        node = node.value
-    return node
+        if not isinstance(func, ast.Attribute):
+            break
+        func = func.value
+    return func

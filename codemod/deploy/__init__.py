@@ -9,7 +9,6 @@ the provider's variables at all; when it does not, nothing is reported.
 
 from __future__ import annotations
 
-from codemod.deploy import envfile, textscan, yamlenv
 from codemod.deploy.kinds import Kind, kind_of
 from codemod.rules import Rules
 from codemod.types import Finding
@@ -26,6 +25,9 @@ def analyse(
     kind = kind_of(relative_posix_path, text)
     if kind is None:
         return None
+    # Imported here: a run without such files (most) never loads the scanners (issue 11: start-up).
+    from codemod.deploy import envfile, textscan, yamlenv
+
     if kind in ("env-template", "env-real"):
         return envfile.analyse_env(text, rules, kind=kind, project_reads_lumyx=project_reads_lumyx)
     if kind in ("bicep", "arm", "terraform"):

@@ -273,6 +273,10 @@ def clean_env(dead_port: int, **extra: str) -> dict[str, str]:
 
 
 def run(argv: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    if argv[1:3] != ["-m", "codemod"]:
+        # A fixture program runs no code of the tool: not measured by coverage (which would
+        # trace its SDK imports and calls for nothing; the slowest part of the suite).
+        env = {k: v for k, v in env.items() if not k.startswith("COVERAGE_PROCESS_")}
     try:
         return subprocess.run(
             argv,
