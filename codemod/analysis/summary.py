@@ -187,8 +187,7 @@ class Collector:
             self.passes.append(Pass(owner, target.attr, refs))
 
     def _built(self, call: ast.Call, scope: Scope) -> Refs:
-        """What a call made in place hands over: the client a constructor builds, or what a
-        project function returns (its callee resolved once; its own visit reuses it)."""
+        """What a call made in place hands over: a constructor's client, a project function's result."""
         built = self.ctx.callee(call, scope)
         if not isinstance(built, QName):
             return frozenset()
