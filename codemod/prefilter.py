@@ -34,8 +34,12 @@ def _words(rules: Rules) -> tuple[bytes, ...]:
 
     The last name of a module, not the first: every spelling of an import of `a.b.c`
     (`import a.b.c`, `from a.b import c`, `from .b.c import X`) holds "c", not always "a"."""
-    words = {spec.module.split(".")[-1] for spec in rules.clients}
-    words.add(rules.module_config.module.split(".")[-1])
+    sdk = rules.module_config.module.split(".")[-1]
+    # A module under the SDK's package (`openai._client`, `openai.lib.azure`) is imported, from
+    # outside that package, by a line holding the SDK's name: its last name ("_client") would
+    # only make every file naming an `http_client` a candidate.
+    words = {m.split(".")[-1] for m in (s.module for s in rules.clients) if m.split(".")[0] != sdk}
+    words.add(sdk)
     # A call on a client built in another module (`get_client().embeddings.create(...)`) names
     # no client module: the API's resource roots, as attributes, make such a file a candidate.
     endpoints = rules.endpoints
