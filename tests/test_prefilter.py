@@ -31,6 +31,9 @@ def default() -> Prefilter:
         pytest.param(b'SLUG = "sk-learn-pipeline-config"', False, id="no digit: a slug, not a key"),
         pytest.param(b"import requests\nprint('hello world')\n", False, id="nothing of OpenAI"),
         pytest.param(b"task-queue = disk-usage", False, id="a key prefix alone is not a key"),
+        pytest.param(b"from openai._client import OpenAI", True, id="a client module under the SDK's package"),
+        pytest.param(b"self.http_client = make_http_client()", False, id="'_client' alone is not the SDK's module"),
+        pytest.param(b"from openai.lib.azure import AzureOpenAI", True, id="the SDK's Azure module"),
     ],
 )
 def test_trigger_comes_from_the_rules(data: bytes, expected: bool) -> None:
