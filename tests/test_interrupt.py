@@ -26,13 +26,17 @@ INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, t
 
 def make_tree(root: Path) -> dict[Path, tuple[bytes, bytes]]:
     """FILES small modules in a few folders, each with a client to rewrite: path -> (before, after)."""
+    # The files differ only by their number: one rewrite of a template gives every expected text.
+    template = "from openai import OpenAI\n\n\ndef fNUM():\n    return NUM\n\nclient = OpenAI(timeout=NUM)\n"
+    rewritten = rewrite(template)
+    assert rewritten.count("NUM") == 3
     tree: dict[Path, tuple[bytes, bytes]] = {}
     for i in range(FILES):
         path = root / f"pkg{i // 100}" / f"m{i:04d}.py"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = f"from openai import OpenAI\n\n\ndef f{i}():\n    return {i}\n\nclient = OpenAI(timeout={i})\n"
+        text = template.replace("NUM", str(i))
         path.write_text(text)
-        tree[path] = (text.encode(), rewrite(text).encode())
+        tree[path] = (text.encode(), rewritten.replace("NUM", str(i)).encode())
     return tree
 
 
