@@ -27,6 +27,27 @@ class Decision:
 MIGRATE = Decision("migrate")
 
 
+@dataclass(frozen=True)
+class ClientRecord:
+    """One client's decision as a user sees it (`check`/`diff` tables, reports): where it is
+    built, what it is used for, and for a client left (partly) on OpenAI the first use that
+    keeps it there and the code that reports it. `decision` is a `DecisionKind` other than
+    ignore, or `migrated` for a client already on the provider."""
+
+    path: str
+    line: int | None  # None for the SDK's module-level client (one per process)
+    col: int | None
+    name: str  # the class as the code calls it; `<module> (module client)`
+    decision: str
+    uses: tuple[str, ...] = ()  # endpoint roots (`chat`, `embeddings`), sorted
+    unserved: str | None = None  # `path:line` of the first use kept on OpenAI
+    code: str | None = None  # the finding that reports the client left on OpenAI
+
+    @property
+    def place(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}:{self.col}"
+
+
 def scope_qualname(scope: Scope) -> str | None:
     """`Class.method` / `outer.inner` of a function scope, relative to its module; None for the
     module itself or a lambda."""

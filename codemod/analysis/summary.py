@@ -43,6 +43,7 @@ class Ctor:
     spec: str
     target: str | None
     status: str
+    name: str = ""  # the class as the code calls it (`OpenAI`, `openai.AsyncOpenAI`)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ class Collector:
         state = self.ctx.client_states.get(id(call))
         spec = self.ctx.resolver.constructor(call, func, scope) if state is not None else None
         if spec is not None and state is not None:
-            self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
+            ctor = Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status, self.ctx.source(call.func))
+            self.ctors.append(ctor)
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)
         if callee is None:
