@@ -133,7 +133,8 @@ def report(flags: Flags, *, output: Path | None) -> int:
     if isinstance(started, int):
         return started
     run_, outcome = started
-    problem = publish.emit(render_markdown(migration_report(outcome.results, run_.rules)), output)
+    report_ = migration_report(outcome.results, run_.rules, clients=outcome.clients)
+    problem = publish.emit(render_markdown(report_), output)
     if problem is not None:
         return error(problem)
     return EXIT_ERROR if outcome.internal_errors else (EXIT_FAILED if outcome.file_errors else 0)
@@ -365,6 +366,7 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
         rules=run_.rules,
         color=output is None and console.use_color(run_.color, sys.stdout),
         sources=publish.read_sources(outcome.results, outcome.absolute) if fmt == "full" else {},
+        clients=outcome.clients,
     )
     clean = [FileResult(path) for path in outcome.clean_paths or ()]  # kept for JUnit only
     listed = sorted([*outcome.results, *clean], key=lambda r: r.path) if clean else outcome.results

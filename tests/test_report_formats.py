@@ -473,3 +473,48 @@ AS_IS = ClientRecord("a.py", 3, 7, "AzureOpenAI", "as-is", ("chat",))
 )
 def test_render_clients(records: list[ClientRecord], expected: str) -> None:
     assert render_clients(records) == expected
+
+
+def _clients_table(records: list[ClientRecord], results: list[FileResult]) -> list[str]:
+    from codemod.report.markdown import migration_report, render_markdown
+
+    text = render_markdown(migration_report(results, clients=records))
+    return text.split("## Clients\n\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:] if "## Clients" in text else []
+
+
+@pytest.mark.parametrize(
+    ("records", "results", "expected"),
+    [
+        pytest.param(
+            [KEEP, MIGRATE],
+            [
+                FileResult("rag/clients.py", (finding("LMX106", 10, 12, "kept: embeddings"), finding("LMX501", 10, 12, "a key"))),
+                FileResult("rag/rerank.py", (finding("LMX101", 7, 10, "not pointed", fix=True),)),
+            ],
+            [
+                "| `OpenAI` | `rag/clients.py:10:12` | keep on OpenAI | kept: embeddings |",
+                "| `OpenAI` | `rag/rerank.py:7:10` | migrate | not pointed |",
+            ],
+            id="the decision from the record, the reason from the finding at the constructor",
+        ),
+        pytest.param(
+            [MODULE, AS_IS],
+            [FileResult("a.py", (finding("LMX104", 3, 1, "Azure"),))],
+            [
+                "| `openai (module client)` | `chat.py` | keep on OpenAI | used for chat; LMX402 at search.py:9 |",
+                "| `AzureOpenAI` | `a.py:3:7` | left as it is | Azure |",
+            ],
+            id="a finding on the constructor's line explains it; without one, the uses and the code",
+        ),
+        pytest.param(
+            [],
+            [FileResult("a.py", (finding("LMX106", 3, 10, "OpenAI client `OpenAI` stays on OpenAI"),))],
+            ["| `OpenAI` | `a.py:3:10` | keep on OpenAI | OpenAI client `OpenAI` stays on OpenAI |"],
+            id="without records (no project view) the findings still say it",
+        ),
+    ],
+)
+def test_markdown_clients_from_records(
+    records: list[ClientRecord], results: list[FileResult], expected: list[str]
+) -> None:
+    assert _clients_table(records, results) == expected

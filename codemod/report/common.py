@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from codemod import codes
+from codemod.analysis.facts import ClientRecord
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
 
@@ -21,7 +22,8 @@ class ReportContext:
     `root` is the repository root: SARIF and JSON give paths relative to it where possible.
     `rules` are the run's rules, whose facts the code documentation (SARIF help) states;
     None means the default rules. `color` colours the text format for a terminal; `sources`
-    holds the text of each file (by display path) that the `full` format quotes.
+    holds the text of each file (by display path) that the `full` format quotes; `clients` the
+    decision the project view made for each client (the markdown report's table).
     """
 
     root: Path
@@ -30,6 +32,7 @@ class ReportContext:
     rules: Rules | None = None
     color: bool = False
     sources: Mapping[str, str] = field(default_factory=dict)
+    clients: Sequence[ClientRecord] = ()
 
 
 def finding_key(f: Finding) -> tuple[int, int, int, int, int, str, str]:
