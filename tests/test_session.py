@@ -291,3 +291,29 @@ def test_a_machine_format_has_no_table(tmp_path: Path, fmt: str) -> None:
     _write(tmp_path, KEPT)
     _, err = _cli(["check", "--format", fmt, "--jobs", "1", "."], tmp_path)
     assert "Clients (" not in err
+
+
+def _notebook(*cells: str) -> str:
+    import json
+
+    code = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for c in cells]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_notebook_client_is_placed_in_its_cell(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "nb.ipynb": _notebook(
+                "from openai import OpenAI\n",
+                "x = 1\nclient = OpenAI()\n",
+                "client.chat.completions.create(model='m', messages=[])\nclient.embeddings.create(model='e', input='q')\n",
+            )
+        },
+    )
+    _, err = _cli(["check", "--jobs", "1", "."], tmp_path)
+    assert _table(err) == [
+        "Clients (decided from the whole project):",
+        "  keep  nb.ipynb:cell 2:2:10  OpenAI  chat, embeddings  LMX106 (nb.ipynb:cell 3:2)",
+        "1 client: 1 keep",
+    ]

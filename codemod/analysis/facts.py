@@ -42,10 +42,19 @@ class ClientRecord:
     uses: tuple[str, ...] = ()  # endpoint roots (`chat`, `embeddings`), sorted
     unserved: str | None = None  # `path:line` of the first use kept on OpenAI
     code: str | None = None  # the finding that reports the client left on OpenAI
+    cell: int | None = None  # in a notebook, `line` counts in this cell
+
+    @property
+    def order(self) -> tuple[str, int, int, int]:
+        """Sorted by file, then cell, line and column."""
+        return (self.path, self.cell or 0, self.line or 0, self.col or 0)
 
     @property
     def place(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}:{self.col}"
+        """`path:line:col`, ruff's `path:cell N:line:col` in a notebook, `path` for the module client."""
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{f'cell {self.cell}:' if self.cell is not None else ''}{self.line}:{self.col}"
 
 
 def scope_qualname(scope: Scope) -> str | None:

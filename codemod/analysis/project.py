@@ -187,19 +187,21 @@ class ProjectView:
                     for cid in frozenset().union(*(self.resolve(r, summary) for r in use.refs)):
                         roots.setdefault(cid, set()).add(use.path.split(".")[0])
         out = [self._record(cid, ctor, module, roots.get(cid, set())) for cid, (_, ctor) in self.ctors.items()]
-        return sorted((r for r in out if r is not None), key=lambda r: (r.path, r.line or 0, r.col or 0))
+        return sorted((r for r in out if r is not None), key=lambda r: r.order)
 
     def _record(self, cid: str, ctor: Ctor, module: str, roots: set[str]) -> ClientRecord | None:
         decision = self.decisions.get(cid, MIGRATE)
         if decision.kind == "ignore":
             return None
         kind = "migrated" if ctor.status == "lumyx" else decision.kind
+        cell = None
         if cid == MODULE_CLIENT:  # one per process: shown at the first module that uses it
             path = min(s.path for s in self.summaries.values() if any(c.id == MODULE_CLIENT for c in s.ctors))
             line, col, name = None, None, f"{module} (module client)"
         else:
             path, line_, col_ = cid.rsplit(":", 2)
             line, col, name = int(line_), int(col_), ctor.name or ctor.spec
+            cell, line = ctor.in_cell or (None, line)
         places = [w for w, _ in decision.unserved] or [w for w, _ in decision.repointed]
         first = min(places, key=_place_key) if places and kind in ("keep", "split") else None
         # the finding each decision shows as (placement: LMX101/106/309; module_config: LMX402)
@@ -209,7 +211,7 @@ class ProjectView:
             code = "LMX309" if decision.repointed else "LMX106"
         else:
             code = "LMX101" if kind == "split" else None
-        return ClientRecord(path, line, col, name, kind, tuple(sorted(roots)), first, code)
+        return ClientRecord(path, line, col, name, kind, tuple(sorted(roots)), first, code, cell)
 
     def _read_constants(self) -> None:
         """Another module's model constant compared, used as a key or returned: its value is

@@ -44,6 +44,7 @@ class Ctor:
     target: str | None
     status: str
     name: str = ""  # the class as the code calls it (`OpenAI`, `openai.AsyncOpenAI`)
+    in_cell: tuple[int, int] | None = None  # in a notebook, (cell, line in it); the id counts lines in the whole
 
 
 @dataclass(frozen=True)

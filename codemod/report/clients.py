@@ -29,7 +29,7 @@ def render_clients(records: Sequence[ClientRecord]) -> str:
     """The table and a count line; nothing without clients."""
     if not records:
         return ""
-    rows = [client_row(r) for r in sorted(records, key=lambda r: (r.path, r.line or 0, r.col or 0))]
+    rows = [client_row(r) for r in sorted(records, key=lambda r: r.order)]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [TITLE]
     for row in rows:

@@ -113,10 +113,11 @@ def _recorded(clients: Sequence[ClientRecord], results: Sequence[FileResult], ru
     labels = {"keep": "keep on OpenAI", "as-is": "left as it is", "migrated": f"already on {rules.provider.name}"}
     shown = {*_DECIDED, "LMX309", "LMX402"}  # the codes a decision shows as
     at = {(r.path, where(f)): f.message for r in results for f in r.findings if f.code in shown}
-    on_line = {(r.path, f.line): f.message for r in results for f in r.findings if f.code in shown}
+    on_line = {(r.path, f.cell, f.line): f.message for r in results for f in r.findings if f.code in shown}
     out = []
     for c in clients:
-        reason = at.get((c.path, f"{c.line}:{c.col}"), on_line.get((c.path, c.line))) if c.line is not None else None
+        here = c.place[len(c.path) + 1 :]
+        reason = at.get((c.path, here), on_line.get((c.path, c.cell, c.line))) if c.line is not None else None
         if reason is None:
             reason = f"used for {', '.join(c.uses)}" if c.uses else "no call seen"
             reason += f"; {c.code} at {c.unserved}" if c.code and c.unserved else ""
