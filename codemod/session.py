@@ -15,10 +15,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from codemod import __version__, codes, publish
-from codemod.analysis.facts import ClientRecord
 from codemod.discover import Discovery, PathError, discover, display_path, printable
 from codemod.perfile import PerFile, describe
 from codemod.pool import scan
@@ -27,6 +26,9 @@ from codemod.report.common import plural
 from codemod.rules import RulesError
 from codemod.settings import ConfigError, Flags, Run, project_rules, resolve_run
 from codemod.types import FileResult
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 P = ParamSpec("P")
 EXIT_FAILED = 1

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from codemod.analysis.facts import ClientRecord
 from codemod.report.common import plural
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 TITLE = "Clients (decided from the whole project):"
 _ORDER = ("migrate", "split", "keep", "as-is", "migrated")  # the count line's order

@@ -6,11 +6,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from codemod import codes
-from codemod.analysis.facts import ClientRecord
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 FIX_MARKER = "[*]"  # marks a finding `apply` fixes
 

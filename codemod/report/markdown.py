@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from codemod import codes
-from codemod.analysis.facts import ClientRecord
 from codemod.report.common import finding_key, name_of, ordered, plural, where
 from codemod.rules import Rules, load_rules
 from codemod.types import FileResult, Finding
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 
 @dataclass(frozen=True)
