@@ -21,6 +21,7 @@ from codemod.options import Options
 from codemod.types import FileResult
 
 if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
     from codemod.analysis.project import ProjectView
 
 # Below this much candidate source (each file counted with a fixed cost) a pool costs more than it saves.
@@ -117,6 +118,7 @@ class Scan:
     summaries: list[object] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
     where: dict[str, str] = field(default_factory=dict)  # display -> path of each kept result
+    clients: list[ClientRecord] = field(default_factory=list)  # one decision a constructor, by place
 
     def add(self, result: FileResult, path: str = "") -> None:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
@@ -202,6 +204,7 @@ def _second_look(out: Scan, opts: Options, jobs: int) -> None:
     view = _view(out.summaries, opts)
     if view is None:
         return
+    out.clients = view.records(opts.rules.module_config.module)
     out.summaries.clear()
     redone = _redo(view, [(Path(path), display) for display, path in out.paths.items()], opts, jobs)
     kept = [r for r in out.results if r.path not in redone]

@@ -188,15 +188,20 @@ def _process_notebook(display: str, data: bytes, opts: Options) -> FileResult:
 
 
 def _summary_in_cells(book: notebook.Notebook, summary: object) -> object:
-    """The summary with each call's line counted in its cell, for the project's messages."""
-    uses = getattr(summary, "uses", None)
-    if not uses:
+    """The summary with each call's line counted in its cell, for the project's messages, and
+    each constructor's cell and line (its id keeps the notebook's lines: decisions are keyed by it)."""
+    uses, ctors = getattr(summary, "uses", None), getattr(summary, "ctors", None)
+    if not uses and not ctors:
         return summary
     placed = []
-    for use in uses:
+    for use in uses or ():
         cell, line = book.position(use.line) or (None, use.line)
         placed.append(dataclasses.replace(use, line=line, cell=cell))
-    return dataclasses.replace(summary, uses=tuple(placed))  # type: ignore[type-var]
+    built = [
+        dataclasses.replace(c, in_cell=book.position(int(c.id.rsplit(":", 2)[1]))) if c.id.count(":") >= 2 else c
+        for c in ctors or ()
+    ]
+    return dataclasses.replace(summary, uses=tuple(placed), ctors=tuple(built))  # type: ignore[type-var]
 
 
 def _in_cells(book: notebook.Notebook, result: FileResult) -> FileResult:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from codemod import __version__, codes, publish
 from codemod.discover import Discovery, PathError, discover, display_path, printable
@@ -26,6 +26,9 @@ from codemod.report.common import plural
 from codemod.rules import RulesError
 from codemod.settings import ConfigError, Flags, Run, project_rules, resolve_run
 from codemod.types import FileResult
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 P = ParamSpec("P")
 EXIT_FAILED = 1
@@ -43,6 +46,7 @@ class Outcome:
     absolute: dict[str, Path] = field(default_factory=dict)  # display path -> path to write
     clean: int = 0
     clean_paths: list[str] | None = None  # kept only for a report that lists every file
+    clients: list[ClientRecord] = field(default_factory=list)  # each client's decision, by place
 
     @property
     def changed(self) -> list[FileResult]:
@@ -99,7 +103,7 @@ def diff(flags: Flags, *, exit_code: bool = False) -> int:
         return started
     run_, outcome = started
     print_diffs(outcome, run_)
-    print_needs_person(outcome, run_)
+    print_needs_person(outcome, run_, clients=True)
     if outcome.internal_errors:
         return EXIT_ERROR
     if outcome.file_errors or (exit_code and outcome.changed):
@@ -131,7 +135,8 @@ def report(flags: Flags, *, output: Path | None) -> int:
     if isinstance(started, int):
         return started
     run_, outcome = started
-    problem = publish.emit(render_markdown(migration_report(outcome.results, run_.rules)), output)
+    report_ = migration_report(outcome.results, run_.rules, clients=outcome.clients)
+    problem = publish.emit(render_markdown(report_), output)
     if problem is not None:
         return error(problem)
     return EXIT_ERROR if outcome.internal_errors else (EXIT_FAILED if outcome.file_errors else 0)
@@ -257,7 +262,7 @@ def execute(run_: Run, *, fix: bool, name_errors: bool = True, keep_clean: bool 
         done = scan(_let_go(kept), opts, jobs=run_.jobs, progress=advance, keep_clean=keep_clean)
     results = done.results
     absolute = {display: Path(path) for display, path in done.where.items() if path}
-    outcome = Outcome(results, list(found.problems), list(found.stale_temps), absolute, done.clean, done.clean_paths)
+    outcome = Outcome(results, list(found.problems), list(found.stale_temps), absolute, done.clean, done.clean_paths, done.clients)
     for display, message in outcome.problems:
         console.write(f"{display}: {message}\n", sys.stderr)
     for result in results:
@@ -314,11 +319,20 @@ def print_diffs(outcome: Outcome, run_: Run) -> None:
 
 
 def print_needs_person(
-    outcome: Outcome, run_: Run, *, applied: bool = False, rewritten: int | None = None, not_written: int = 0, listed: bool = True, summary: bool = True
+    outcome: Outcome,
+    run_: Run,
+    *,
+    applied: bool = False,
+    rewritten: int | None = None,
+    not_written: int = 0,
+    listed: bool = True,
+    summary: bool = True,
+    clients: bool = False,
 ) -> int:
     """The findings no fix covers, as `path:line:col: CODE message` on stderr (unless `listed`
-    before), then the summary: files rewritten (`rewritten` when some could not be), what is
-    left; their count."""
+    before), with `clients` the table of client decisions, then the summary: files rewritten
+    (`rewritten` when some could not be), what is left; their count."""
+    from codemod.report.clients import render_clients
     from codemod.report.formats import render_text
 
     # A file that could not be processed was named once already, with its error, by `execute`:
@@ -335,6 +349,8 @@ def print_needs_person(
         lines.append(f"{plural(not_written, 'file')} could not be written (listed above).")
     if count and listed:
         console.write(render_text(manual, color=color), sys.stderr)
+    if clients:
+        console.write(render_clients(outcome.clients), sys.stderr)
     if not summary:
         return count
     if count:
@@ -361,6 +377,7 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
         rules=run_.rules,
         color=output is None and console.use_color(run_.color, sys.stdout),
         sources=publish.read_sources(outcome.results, outcome.absolute) if fmt == "full" else {},
+        clients=outcome.clients,
     )
     clean = [FileResult(path) for path in outcome.clean_paths or ()]  # kept for JUnit only
     listed = sorted([*outcome.results, *clean], key=lambda r: r.path) if clean else outcome.results
@@ -368,6 +385,9 @@ def report_check(outcome: Outcome, run_: Run, *, fmt: str, output: Path | None, 
     if problem is not None:
         return error(problem)
     if fmt in ("text", "full") and not run_.quiet:
+        from codemod.report.clients import render_clients
+
+        console.write(render_clients(outcome.clients), sys.stderr)
         # In a pre-commit hook the files are staged, which plain `apply` refuses as uncommitted work.
         fix = "lumyx-migrate apply --allow-dirty" if os.environ.get("PRE_COMMIT") else "lumyx-migrate apply"
         console.write(summary(outcome.results, problems=len(outcome.problems), clean=outcome.clean, fix_command=fix), sys.stderr)

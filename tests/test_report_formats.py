@@ -394,7 +394,13 @@ def test_statistics_through_the_command_line(
     code, out, err = cli(["check", "--statistics", "."], tmp_path, monkeypatch)
     assert code == 1
     assert out == "2\tLMX101\t[*] client-not-migrated\n1\tLMX302\t    unserved-chat-parameter\n"
-    assert err.startswith("Scanned 2 files; 2 files with pending changes.\nFound 3 findings:\n")
+    assert err.startswith(
+        "Clients (decided from the whole project):\n"
+        "  migrate  a.py:3:10  OpenAI  chat\n"
+        "  migrate  b.py:3:10  OpenAI  -\n"
+        "2 clients: 2 migrate\n"
+        "Scanned 2 files; 2 files with pending changes.\nFound 3 findings:\n"
+    )
 
 
 def test_text_summary_of_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -420,3 +426,95 @@ def test_the_format_list_is_one_cheap_constant() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout == "['codemod', 'codemod.report']\n"
 
+
+
+# --- the table of client decisions ------------------------------------------------------------
+
+from codemod.analysis.facts import ClientRecord  # noqa: E402
+from codemod.report.clients import render_clients  # noqa: E402
+
+KEEP = ClientRecord("rag/clients.py", 10, 12, "OpenAI", "keep", ("chat", "embeddings"), "rag/search.py:10", "LMX106")
+MIGRATE = ClientRecord("rag/rerank.py", 7, 10, "OpenAI", "migrate", ("chat",))
+SPLIT = ClientRecord("assistant.py", 11, 23, "openai.OpenAI", "split", ("chat", "images"), "assistant.py:26", "LMX101")
+MODULE = ClientRecord("chat.py", None, None, "openai (module client)", "keep", ("chat",), "search.py:9", "LMX402")
+UNUSED = ClientRecord("z.py", 2, 5, "AsyncOpenAI", "migrate")
+AS_IS = ClientRecord("a.py", 3, 7, "AzureOpenAI", "as-is", ("chat",))
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        pytest.param(
+            [MIGRATE, SPLIT, KEEP],
+            "Clients (decided from the whole project):\n"
+            "  split    assistant.py:11:23    openai.OpenAI  chat, images      LMX101 (assistant.py:26)\n"
+            "  keep     rag/clients.py:10:12  OpenAI         chat, embeddings  LMX106 (rag/search.py:10)\n"
+            "  migrate  rag/rerank.py:7:10    OpenAI         chat\n"
+            "3 clients: 1 migrate, 1 split, 1 keep\n",
+            id="sorted by path, aligned, counted in the order migrate split keep",
+        ),
+        pytest.param(
+            [MODULE],
+            "Clients (decided from the whole project):\n"
+            "  keep  chat.py  openai (module client)  chat  LMX402 (search.py:9)\n"
+            "1 client: 1 keep\n",
+            id="the module client has a file, no line",
+        ),
+        pytest.param(
+            [UNUSED, AS_IS],
+            "Clients (decided from the whole project):\n"
+            "  as-is    a.py:3:7  AzureOpenAI  chat\n"
+            "  migrate  z.py:2:5  AsyncOpenAI  -\n"
+            "2 clients: 1 migrate, 1 as-is\n",
+            id="a client no call uses shows a dash, one left as it is no code",
+        ),
+        pytest.param([], "", id="no clients, nothing at all"),
+    ],
+)
+def test_render_clients(records: list[ClientRecord], expected: str) -> None:
+    assert render_clients(records) == expected
+
+
+def _clients_table(records: list[ClientRecord], results: list[FileResult]) -> list[str]:
+    from codemod.report.markdown import migration_report, render_markdown
+
+    text = render_markdown(migration_report(results, clients=records))
+    return text.split("## Clients\n\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:] if "## Clients" in text else []
+
+
+@pytest.mark.parametrize(
+    ("records", "results", "expected"),
+    [
+        pytest.param(
+            [KEEP, MIGRATE],
+            [
+                FileResult("rag/clients.py", (finding("LMX106", 10, 12, "kept: embeddings"), finding("LMX501", 10, 12, "a key"))),
+                FileResult("rag/rerank.py", (finding("LMX101", 7, 10, "not pointed", fix=True),)),
+            ],
+            [
+                "| `OpenAI` | `rag/clients.py:10:12` | keep on OpenAI | kept: embeddings |",
+                "| `OpenAI` | `rag/rerank.py:7:10` | migrate | not pointed |",
+            ],
+            id="the decision from the record, the reason from the finding at the constructor",
+        ),
+        pytest.param(
+            [MODULE, AS_IS],
+            [FileResult("a.py", (finding("LMX104", 3, 1, "Azure"),))],
+            [
+                "| `openai (module client)` | `chat.py` | keep on OpenAI | used for chat; LMX402 at search.py:9 |",
+                "| `AzureOpenAI` | `a.py:3:7` | left as it is | Azure |",
+            ],
+            id="a finding on the constructor's line explains it; without one, the uses and the code",
+        ),
+        pytest.param(
+            [],
+            [FileResult("a.py", (finding("LMX106", 3, 10, "OpenAI client `OpenAI` stays on OpenAI"),))],
+            ["| `OpenAI` | `a.py:3:10` | keep on OpenAI | OpenAI client `OpenAI` stays on OpenAI |"],
+            id="without records (no project view) the findings still say it",
+        ),
+    ],
+)
+def test_markdown_clients_from_records(
+    records: list[ClientRecord], results: list[FileResult], expected: list[str]
+) -> None:
+    assert _clients_table(records, results) == expected

@@ -171,3 +171,149 @@ def test_an_escaped_bug_is_one_line_and_2(capsys: pytest.CaptureFixture[str]) ->
 
     assert command(1) == 2
     assert capsys.readouterr().err == "lumyx-migrate: error: internal error: LookupError: boom; please report it\n"
+
+
+# --- the table of client decisions (issue 10 item 2) -----------------------------------------
+
+KEPT = {
+    "clients.py": "from openai import OpenAI\n\nshared = OpenAI()\nchat_only = OpenAI()\n",
+    "search.py": (
+        "from clients import chat_only, shared\n\n"
+        "def ask(q):\n    return shared.chat.completions.create(model='m', messages=[])\n\n"
+        "def embed(q):\n    return shared.embeddings.create(model='e', input=q)\n\n"
+        "def talk(q):\n    return chat_only.chat.completions.create(model='m', messages=[])\n"
+    ),
+}
+SPLIT = {
+    "pyproject.toml": '[tool.lumyx-migrate]\nunserved-clients = "split"\n',
+    "app.py": (
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n"
+        "def ask(q):\n    return client.chat.completions.create(model='m', messages=[])\n\n"
+        "def draw(q):\n    return client.images.generate(prompt=q)\n"
+    ),
+}
+MODULE = {
+    "chat.py": "import openai\n\ndef ask(q):\n    return openai.chat.completions.create(model='m', messages=[])\n",
+    "search.py": "import openai\n\ndef embed(q):\n    return openai.embeddings.create(model='e', input=q)\n",
+}
+DOUBLE = {
+    "tests/test_app.py": (
+        "import respx\nfrom openai import OpenAI\n\n"
+        "def test_it():\n    c = OpenAI(api_key='x', base_url='http://test')\n"
+        "    c.chat.completions.create(model='m', messages=[])\n"
+    ),
+}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _table(err: str) -> list[str]:
+    """The table and its count line, out of everything on stderr."""
+    lines = err.splitlines()
+    if "Clients (decided from the whole project):" not in lines:
+        return []
+    start = lines.index("Clients (decided from the whole project):")
+    end = next(i for i in range(start, len(lines)) if lines[i][:1].isdigit())
+    return lines[start : end + 1]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            KEPT,
+            [
+                "Clients (decided from the whole project):",
+                "  keep     clients.py:3:10  OpenAI  chat, embeddings  LMX106 (search.py:7)",
+                "  migrate  clients.py:4:13  OpenAI  chat",
+                "2 clients: 1 migrate, 1 keep",
+            ],
+            id="a client that embeds in another module is kept, the chat-only one migrated",
+        ),
+        pytest.param(
+            SPLIT,
+            [
+                "Clients (decided from the whole project):",
+                "  split  app.py:3:10  OpenAI  chat, images  LMX101 (app.py:9)",
+                "1 client: 1 split",
+            ],
+            id="with unserved-clients = split the client is split",
+        ),
+        pytest.param(
+            MODULE,
+            [
+                "Clients (decided from the whole project):",
+                "  keep  chat.py  openai (module client)  chat, embeddings  LMX402 (search.py:4)",
+                "1 client: 1 keep",
+            ],
+            id="the module client is one client, kept by a module that embeds",
+        ),
+        pytest.param(DOUBLE, [], id="a test double is no client of the table"),
+        pytest.param({"a.py": "x = 1\n"}, [], id="no clients, no table"),
+    ],
+)
+def test_check_prints_one_decision_per_client(tmp_path: Path, files: dict[str, str], expected: list[str]) -> None:
+    _write(tmp_path, files)
+    _, err = _cli(["check", "--jobs", "1", "."], tmp_path)
+    assert _table(err) == expected
+    assert ("Clients (" in err) == bool(expected)
+    if expected:
+        assert err.splitlines()[len(expected)].startswith("Scanned "), "the table comes before the totals"
+
+
+def test_diff_prints_the_table_after_what_needs_a_person(tmp_path: Path) -> None:
+    _write(tmp_path, KEPT)
+    code, err = _cli(["diff", "--jobs", "1", "."], tmp_path)
+    lines = err.splitlines()
+    start = lines.index("Clients (decided from the whole project):")
+    assert code == 0
+    assert lines[0].startswith("clients.py:3:10: LMX106 ")
+    assert all(": LMX" in line for line in lines[:start]), "after the findings that need a person"
+    assert lines[start : start + 4] == _table(err)
+    assert lines[start + 4] == "1 file would be rewritten."
+
+
+@pytest.mark.parametrize("command", [pytest.param("check", id="check"), pytest.param("diff", id="diff")])
+def test_quiet_omits_the_table(tmp_path: Path, command: str) -> None:
+    _write(tmp_path, KEPT)
+    _, err = _cli([command, "--quiet", "--jobs", "1", "."], tmp_path)
+    assert "Clients (" not in err
+
+
+@pytest.mark.parametrize(
+    "fmt", [pytest.param("json", id="json"), pytest.param("github", id="github"), pytest.param("sarif", id="sarif")]
+)
+def test_a_machine_format_has_no_table(tmp_path: Path, fmt: str) -> None:
+    _write(tmp_path, KEPT)
+    _, err = _cli(["check", "--format", fmt, "--jobs", "1", "."], tmp_path)
+    assert "Clients (" not in err
+
+
+def _notebook(*cells: str) -> str:
+    import json
+
+    code = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for c in cells]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_notebook_client_is_placed_in_its_cell(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "nb.ipynb": _notebook(
+                "from openai import OpenAI\n",
+                "x = 1\nclient = OpenAI()\n",
+                "client.chat.completions.create(model='m', messages=[])\nclient.embeddings.create(model='e', input='q')\n",
+            )
+        },
+    )
+    _, err = _cli(["check", "--jobs", "1", "."], tmp_path)
+    assert _table(err) == [
+        "Clients (decided from the whole project):",
+        "  keep  nb.ipynb:cell 2:2:10  OpenAI  chat, embeddings  LMX106 (nb.ipynb:cell 3:2)",
+        "1 client: 1 keep",
+    ]

@@ -1,8 +1,10 @@
-"""The words the analysis and the project view share: a client's decision, and the name of a
-function scope that references to its parameters use. A leaf: imports only the bindings."""
+"""The words the analysis and the project view share: a client's decision, the name of a
+function scope that references to its parameters use, a constructor's id and a module's dotted
+name. A leaf: imports only the bindings."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -27,6 +29,36 @@ class Decision:
 MIGRATE = Decision("migrate")
 
 
+@dataclass(frozen=True)
+class ClientRecord:
+    """One client's decision as a user sees it (`check`/`diff` tables, reports): where it is
+    built, what it is used for, and for a client left (partly) on OpenAI the first use that
+    keeps it there and the code that reports it. `decision` is a `DecisionKind` other than
+    ignore, or `migrated` for a client already on the provider."""
+
+    path: str
+    line: int | None  # None for the SDK's module-level client (one per process)
+    col: int | None
+    name: str  # the class as the code calls it; `<module> (module client)`
+    decision: str
+    uses: tuple[str, ...] = ()  # endpoint roots (`chat`, `embeddings`), sorted
+    unserved: str | None = None  # `path:line` of the first use kept on OpenAI
+    code: str | None = None  # the finding that reports the client left on OpenAI
+    cell: int | None = None  # in a notebook, `line` counts in this cell
+
+    @property
+    def order(self) -> tuple[str, int, int, int]:
+        """Sorted by file, then cell, line and column."""
+        return (self.path, self.cell or 0, self.line or 0, self.col or 0)
+
+    @property
+    def place(self) -> str:
+        """`path:line:col`, ruff's `path:cell N:line:col` in a notebook, `path` for the module client."""
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{f'cell {self.cell}:' if self.cell is not None else ''}{self.line}:{self.col}"
+
+
 def scope_qualname(scope: Scope) -> str | None:
     """`Class.method` / `outer.inner` of a function scope, relative to its module; None for the
     module itself or a lambda."""
@@ -47,3 +79,16 @@ def hostname(url: str) -> str | None:
         return urlsplit(url).hostname
     except ValueError:
         return None
+
+
+def ctor_id(path: str, call: ast.Call) -> str:
+    return f"{path}:{call.lineno}:{call.col_offset + 1}"
+
+
+def module_name(path: str) -> str:
+    """The dotted name a file is imported by, from its path (`pkg/__init__.py` is `pkg`)."""
+    parts = path.replace("\\", "/").removesuffix(".py").removesuffix(".ipynb").split("/")
+    parts = [p for p in parts if p not in ("", ".")]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from codemod.analysis.facts import MIGRATE, Decision
+from codemod.analysis.facts import MIGRATE, ClientRecord, Decision
 from codemod.analysis.modelflow import Joined
 from codemod.analysis.moduleclient import MODULE_CLIENT
 from codemod.analysis.summary import Ctor, Pass, Summary, Use
@@ -177,6 +177,42 @@ class ProjectView:
                 decisions[cid] = Decision("keep", where)
         return decisions
 
+    def records(self, module: str) -> list[ClientRecord]:
+        """Each constructor's decision as a user sees it, by place; test doubles left out.
+        `module` names the SDK's module-level client (`openai`)."""
+        roots: dict[str, set[str]] = {}
+        for summary in self.summaries.values():
+            for use in summary.uses:
+                if use.kind != "repoint":
+                    for cid in frozenset().union(*(self.resolve(r, summary) for r in use.refs)):
+                        roots.setdefault(cid, set()).add(use.path.split(".")[0])
+        out = [self._record(cid, ctor, module, roots.get(cid, set())) for cid, (_, ctor) in self.ctors.items()]
+        return sorted((r for r in out if r is not None), key=lambda r: r.order)
+
+    def _record(self, cid: str, ctor: Ctor, module: str, roots: set[str]) -> ClientRecord | None:
+        decision = self.decisions.get(cid, MIGRATE)
+        if decision.kind == "ignore":
+            return None
+        kind = "migrated" if ctor.status == "lumyx" else decision.kind
+        cell = None
+        if cid == MODULE_CLIENT:  # one per process: shown at the first module that uses it
+            path = min(s.path for s in self.summaries.values() if any(c.id == MODULE_CLIENT for c in s.ctors))
+            line, col, name = None, None, f"{module} (module client)"
+        else:
+            path, line_, col_ = cid.rsplit(":", 2)
+            line, col, name = int(line_), int(col_), ctor.name or ctor.spec
+            cell, line = ctor.in_cell or (None, line)
+        places = [w for w, _ in decision.unserved] or [w for w, _ in decision.repointed]
+        first = min(places, key=_place_key) if places and kind in ("keep", "split") else None
+        # the finding each decision shows as (placement: LMX101/106/309; module_config: LMX402)
+        if cid == MODULE_CLIENT and kind in ("keep", "as-is"):
+            code: str | None = "LMX402"
+        elif kind == "keep":
+            code = "LMX309" if decision.repointed else "LMX106"
+        else:
+            code = "LMX101" if kind == "split" else None
+        return ClientRecord(path, line, col, name, kind, tuple(sorted(roots)), first, code, cell)
+
     def _read_constants(self) -> None:
         """Another module's model constant compared, used as a key or returned: its value is
         relied on like a literal used so (`modelflow`)."""
@@ -250,6 +286,12 @@ def _merge_module_client(ctors: dict[str, tuple[Summary, Ctor]], summaries: Iter
             home = ctors[MODULE_CLIENT][0]
             ctors[MODULE_CLIENT] = (home, dataclasses.replace(mine[0], status=status))
             return
+
+
+def _place_key(where: str) -> tuple[str, int]:
+    """`path:line` (`path:cell N:line`) in file order: line 9 before line 10."""
+    head, _, line = where.rpartition(":")
+    return (head, int(line)) if line.isdigit() else (where, 0)
 
 
 def _where(summary: Summary, use: Use) -> str:

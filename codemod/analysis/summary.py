@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
-from codemod.analysis.facts import scope_qualname
+from codemod.analysis.facts import ctor_id, module_name, scope_qualname
 from codemod.analysis.modelflow import EMPTY, Gather, ModelNames, model_constants
 from codemod.analysis.moduleclient import MODULE_CLIENT, REF, SPEC, endpoint_path, stronger
 from codemod.analysis.values import (
@@ -43,6 +43,8 @@ class Ctor:
     spec: str
     target: str | None
     status: str
+    name: str = ""  # the class as the code calls it (`OpenAI`, `openai.AsyncOpenAI`)
+    in_cell: tuple[int, int] | None = None  # in a notebook, (cell, line in it); the id counts lines in the whole
 
 
 @dataclass(frozen=True)
@@ -81,19 +83,6 @@ class Summary:
     passes: tuple[Pass, ...] = ()
     names: ModelNames = EMPTY  # model names other code relies on (`modelflow`)
     models: tuple[str, ...] = ()  # module and class constants named like a model (`Digest.MODEL`)
-
-
-def ctor_id(path: str, call: ast.Call) -> str:
-    return f"{path}:{call.lineno}:{call.col_offset + 1}"
-
-
-def module_name(path: str) -> str:
-    """The dotted name a file is imported by, from its path (`pkg/__init__.py` is `pkg`)."""
-    parts = path.replace("\\", "/").removesuffix(".py").removesuffix(".ipynb").split("/")
-    parts = [p for p in parts if p not in ("", ".")]
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
 
 
 class Collector:
@@ -157,7 +146,8 @@ class Collector:
         state = self.ctx.client_states.get(id(call))
         spec = self.ctx.resolver.constructor(call, func, scope) if state is not None else None
         if spec is not None and state is not None:
-            self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
+            ctor = Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status, self.ctx.source(call.func))
+            self.ctors.append(ctor)
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)
         if callee is None:

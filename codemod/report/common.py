@@ -6,10 +6,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from codemod import codes
 from codemod.rules import Rules
 from codemod.types import FileResult, Finding
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 FIX_MARKER = "[*]"  # marks a finding `apply` fixes
 
@@ -21,7 +25,8 @@ class ReportContext:
     `root` is the repository root: SARIF and JSON give paths relative to it where possible.
     `rules` are the run's rules, whose facts the code documentation (SARIF help) states;
     None means the default rules. `color` colours the text format for a terminal; `sources`
-    holds the text of each file (by display path) that the `full` format quotes.
+    holds the text of each file (by display path) that the `full` format quotes; `clients` the
+    decision the project view made for each client (the markdown report's table).
     """
 
     root: Path
@@ -30,6 +35,7 @@ class ReportContext:
     rules: Rules | None = None
     color: bool = False
     sources: Mapping[str, str] = field(default_factory=dict)
+    clients: Sequence[ClientRecord] = ()
 
 
 def finding_key(f: Finding) -> tuple[int, int, int, int, int, str, str]:

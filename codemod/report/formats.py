@@ -93,7 +93,7 @@ def render(fmt: str, results: Sequence[FileResult], ctx: ReportContext) -> str:
     if fmt == "markdown":
         from codemod.report.markdown import migration_report, render_markdown
 
-        return render_markdown(migration_report(results, ctx.rules))
+        return render_markdown(migration_report(results, ctx.rules, clients=ctx.clients))
     from codemod.report import machine
 
     renderers: dict[str, Callable[[], str]] = {

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from codemod import codes
 from codemod.report.common import finding_key, name_of, ordered, plural, where
 from codemod.rules import Rules, load_rules
 from codemod.types import FileResult, Finding
+
+if TYPE_CHECKING:
+    from codemod.analysis.facts import ClientRecord
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,11 @@ def migration_report(
     *,
     applied: bool = False,
     decisions: Sequence[Decision] = (),
+    clients: Sequence[ClientRecord] = (),
 ) -> MigrationReport:
     """The report of a run. Without new texts (`check`), a file with a fixable finding counts
-    as one the migration rewrites."""
+    as one the migration rewrites. The clients' decisions come from `clients` (the project
+    view's records), else from the findings that report them."""
     active = rules if rules is not None else load_rules()
     rewritten, needs, unprocessed = [], [], []
     for r in ordered(results):
@@ -90,7 +96,7 @@ def migration_report(
         needs=tuple(needs),
         unprocessed=tuple(unprocessed),
         env=_env_vars(results, active),
-        decisions=tuple(decisions) or _decisions(results),
+        decisions=tuple(decisions) or _recorded(clients, results, active) or _decisions(results),
     )
 
 
@@ -103,6 +109,23 @@ _DECIDED = {
     "LMX103": "left as it is",
     "LMX104": "left as it is (Azure)",
 }
+
+
+def _recorded(clients: Sequence[ClientRecord], results: Sequence[FileResult], rules: Rules) -> tuple[Decision, ...]:
+    """One row a record, explained by the finding at its constructor when there is one."""
+    labels = {"keep": "keep on OpenAI", "as-is": "left as it is", "migrated": f"already on {rules.provider.name}"}
+    shown = {*_DECIDED, "LMX309", "LMX402"}  # the codes a decision shows as
+    at = {(r.path, where(f)): f.message for r in results for f in r.findings if f.code in shown}
+    on_line = {(r.path, f.cell, f.line): f.message for r in results for f in r.findings if f.code in shown}
+    out = []
+    for c in clients:
+        here = c.place[len(c.path) + 1 :]
+        reason = at.get((c.path, here), on_line.get((c.path, c.cell, c.line))) if c.line is not None else None
+        if reason is None:
+            reason = f"used for {', '.join(c.uses)}" if c.uses else "no call seen"
+            reason += f"; {c.code} at {c.unserved}" if c.code and c.unserved else ""
+        out.append(Decision(c.name, c.place, labels.get(c.decision, c.decision), reason))
+    return tuple(out)
 
 
 def _decisions(results: Sequence[FileResult]) -> tuple[Decision, ...]:

@@ -14,8 +14,7 @@ import dataclasses
 from collections.abc import Collection
 
 from codemod.analysis.context import ClientState, Context
-from codemod.analysis.facts import Decision, hostname
-from codemod.analysis.summary import ctor_id
+from codemod.analysis.facts import Decision, ctor_id, hostname
 from codemod.analysis.valuetypes import ClientVal
 from codemod.rules import ClientSpec
 from codemod.types import Edit, EditKind, Finding, Fix
