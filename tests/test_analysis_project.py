@@ -269,7 +269,7 @@ def test_a_kept_name_says_which_module_relies_on_it(tmp_path: Path) -> None:
     (found,) = results["settings.py"].findings
     assert "a dict key at pricing.py:1" in found.message
     (kept,) = results["clients.py"].findings
-    assert "`model gpt-4o` (chat.py:4)" in kept.message
+    assert "it sends model 'gpt-4o' (chat.py:4), a name other code relies on (LMX204)" in kept.message
 
 
 def test_a_default_whose_calls_all_go_to_a_kept_client_is_left_alone(tmp_path: Path) -> None:

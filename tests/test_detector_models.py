@@ -420,7 +420,7 @@ def test_a_client_kept_for_a_relied_on_name_says_so() -> None:
     source = OPENAI_HEAD + 'PRICES = {"gpt-4o": 2.5}\nMODEL = "gpt-4o"\n' + CALL
     assert codes(source) == ["LMX106", "LMX201", "LMX204"]
     (kept,) = [f for f in findings(source) if f.code == "LMX106"]
-    assert "`model gpt-4o` (<unknown>:5)" in kept.message
+    assert "it sends model 'gpt-4o' (<unknown>:5), a name other code relies on (LMX204)" in kept.message
 
 
 def test_a_default_whose_calls_all_stay_is_left_alone() -> None:
@@ -434,3 +434,13 @@ def test_a_default_whose_calls_all_stay_is_left_alone() -> None:
     )
     assert_noop(source)
     assert codes(source) == ["LMX106"]
+
+
+def test_a_client_kept_for_an_endpoint_and_a_relied_on_name_names_both() -> None:
+    source = OPENAI_HEAD + 'PRICES = {"gpt-4o": 2.5}\nMODEL = "gpt-4o"\n' + CALL
+    source += 'vectors = client.embeddings.create(model="text-embedding-3-small", input="x")\n'
+    (kept,) = [f for f in findings(source) if f.code == "LMX106"]
+    assert kept.message.endswith(
+        "it is used for `embeddings` (<unknown>:5 and 1 more), which Lumyx AI does not serve; it also sends "
+        "model 'gpt-4o', a name other code relies on (LMX204): mapping it would break that code"
+    )

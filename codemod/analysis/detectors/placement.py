@@ -103,11 +103,15 @@ def _kept(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
     roots = sorted({_root(endpoint) for _, endpoint in decision.unserved})
     more = len(decision.unserved) - 1
     where = decision.unserved[0][0] + (f" and {more} more" if more else "")
-    message = (
-        f"OpenAI client `{ctx.source(call.func)}` stays on OpenAI: it is used for "
-        f"{', '.join(f'`{r}`' for r in roots)} ({where}), which {ctx.rules.provider.name} does not serve"
-    )
-    return ctx.finding("LMX106", message, call)
+    endpoints = [f"`{r}`" for r in roots if not r.startswith("model ")]
+    names = ", ".join(f"model {r.removeprefix('model ')!r}" for r in roots if r.startswith("model "))
+    relied = "a name other code relies on (LMX204): mapping it would break that code"
+    if endpoints:
+        why = f"it is used for {', '.join(endpoints)} ({where}), which {ctx.rules.provider.name} does not serve"
+        why += f"; it also sends {names}, {relied}" if names else ""
+    else:
+        why = f"it sends {names} ({where}), {relied}"
+    return ctx.finding("LMX106", f"OpenAI client `{ctx.source(call.func)}` stays on OpenAI: {why}", call)
 
 
 def _repointed(ctx: Context, call: ast.Call, decision: Decision) -> Finding:
