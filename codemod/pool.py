@@ -53,6 +53,9 @@ def run(
     code = [pair for pair in files if not is_deployment_file(pair[1])]
     deployment = [pair for pair in files if is_deployment_file(pair[1])]
     results = list(iter_results(code, opts, jobs=jobs, progress=progress))
+    where = {display: str(path) for path, display in code}
+    wired = _reach([r.summary for r in results], [(where[r.path], r.path) for r in results if r.connector], opts)
+    results = [wired.get(r.path, (r, ""))[0] for r in results]
     view = _view([r.summary for r in results], opts)
     if view is not None:
         redone = _redo(view, code, opts, jobs)
@@ -116,9 +119,13 @@ class Scan:
     # What candidate modules tell the project view, and where they are (for the second look)
     summaries: list[object] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
+    # Clean modules holding a connector word, (path, display): read again by `_reach`, then dropped
+    connectors: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, result: FileResult, path: str = "") -> None:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
+        if result.connector:
+            self.connectors.append((path, result.path))
         if _worth_keeping(result.summary):
             self.summaries.append(result.summary)
             self.paths[result.path] = path
@@ -151,6 +158,7 @@ def scan(
     jobs = jobs or os.cpu_count() or 1
     deployment: list[tuple[str, str]] = []
     _phase(_held_back(files, deployment), opts, out, jobs, tick)
+    _reach_scan(out, opts)
     _second_look(out, opts, jobs)
     if deployment:
         reads = opts.project_reads_lumyx or out.reads_provider_env
@@ -192,6 +200,35 @@ def _phase(files: Iterable[tuple[str, str]], opts: Options, out: Scan, jobs: int
         for path_, display in candidates:
             out.add(runner.process_file(path_, display, opts), str(path_))
             tick(1)
+
+
+def _reach(
+    summaries: Sequence[object], connectors: Sequence[tuple[str, str]], opts: Options
+) -> dict[str, tuple[FileResult, str]]:
+    """The second stage: the connector modules (clean, holding a connector word) that name what a
+    candidate exports, analysed like candidates, by display path with their path. No candidate
+    building a client, or no connector: nothing is read again."""
+    from codemod.prefilter import Wiring
+
+    wiring = Wiring.from_summaries(summaries) if connectors else None
+    if wiring is None:
+        return {}
+    found = ((runner.process_connector(path, display, opts, wiring), path) for path, display in connectors)
+    return {result.path: (result, path) for result, path in found if result is not None}
+
+
+def _reach_scan(out: Scan, opts: Options) -> None:
+    """`_reach` for `scan`: a connector module it analyses stops being counted clean, and joins
+    the project view (its summary) and the results (when it has something to say)."""
+    wired = _reach(out.summaries, out.connectors, opts)
+    out.connectors = []
+    if not wired:
+        return
+    out.clean -= len(wired)
+    if out.clean_paths is not None:
+        out.clean_paths = [p for p in out.clean_paths if p not in wired]
+    for result, path in wired.values():
+        out.add(result, path)
 
 
 def _second_look(out: Scan, opts: Options, jobs: int) -> None:
