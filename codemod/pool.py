@@ -9,6 +9,7 @@ work. Results come back sorted by display path, whatever `--jobs` is."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -119,13 +120,14 @@ class Scan:
     # What candidate modules tell the project view, and where they are (for the second look)
     summaries: list[object] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
-    # Clean modules holding a connector word, (path, display): read again by `_reach`, then dropped
-    connectors: list[tuple[str, str]] = field(default_factory=list)
+    # Clean modules holding a connector word, read again by `_reach`: "path NUL display NUL" each,
+    # in one buffer (a tuple of two strings a file would cost more than the run's memory goal allows)
+    connectors: io.StringIO = field(default_factory=io.StringIO)
 
     def add(self, result: FileResult, path: str = "") -> None:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
         if result.connector:
-            self.connectors.append((path, result.path))
+            self.connectors.write(f"{path}\0{result.path}\0")
         if _worth_keeping(result.summary):
             self.summaries.append(result.summary)
             self.paths[result.path] = path
@@ -203,14 +205,14 @@ def _phase(files: Iterable[tuple[str, str]], opts: Options, out: Scan, jobs: int
 
 
 def _reach(
-    summaries: Sequence[object], connectors: Sequence[tuple[str, str]], opts: Options
+    summaries: Sequence[object], connectors: Iterable[tuple[str, str]], opts: Options
 ) -> dict[str, tuple[FileResult, str]]:
     """The second stage: the connector modules (clean, holding a connector word) that name what a
     candidate exports, analysed like candidates, by display path with their path. No candidate
     building a client, or no connector: nothing is read again."""
     from codemod.prefilter import Wiring
 
-    wiring = Wiring.from_summaries(summaries) if connectors else None
+    wiring = Wiring.from_summaries(summaries)
     if wiring is None:
         return {}
     found = ((runner.process_connector(path, display, opts, wiring), path) for path, display in connectors)
@@ -220,8 +222,9 @@ def _reach(
 def _reach_scan(out: Scan, opts: Options) -> None:
     """`_reach` for `scan`: a connector module it analyses stops being counted clean, and joins
     the project view (its summary) and the results (when it has something to say)."""
-    wired = _reach(out.summaries, out.connectors, opts)
-    out.connectors = []
+    text = out.connectors.getvalue()
+    out.connectors = io.StringIO()
+    wired = _reach(out.summaries, _pairs(text), opts)
     if not wired:
         return
     out.clean -= len(wired)
@@ -229,6 +232,17 @@ def _reach_scan(out: Scan, opts: Options) -> None:
         out.clean_paths = [p for p in out.clean_paths if p not in wired]
     for result, path in wired.values():
         out.add(result, path)
+
+
+def _pairs(text: str) -> Iterator[tuple[str, str]]:
+    """The (path, display) pairs of `Scan.connectors`, one at a time (a list of them all would
+    cost what the buffer saves)."""
+    start = 0
+    while start < len(text):
+        middle = text.index("\0", start)
+        end = text.index("\0", middle + 1)
+        yield text[start:middle], text[middle + 1 : end]
+        start = end + 1
 
 
 def _second_look(out: Scan, opts: Options, jobs: int) -> None:
