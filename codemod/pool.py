@@ -4,7 +4,10 @@ Phase 1 takes the Python modules and notebooks, phase 2 the environment template
 deployment files, told whether any module reads the provider's key variable once migrated
 (`Options.project_reads_lumyx`). `scan` keeps memory flat in the clean files: the parent
 prefilters, a clean file is only counted, and a pool gets the candidates when they are enough
-work. Results come back sorted by display path, whatever `--jobs` is."""
+work. A clean file holding a connector word (`source.connector_words`) leaves its path behind:
+once the candidates are known, it is read again and analysed when it names what one of them
+exports (`_reach`: a module that only wires clients between others). Results come back sorted
+by display path, whatever `--jobs` is."""
 
 from __future__ import annotations
 

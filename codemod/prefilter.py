@@ -40,15 +40,21 @@ class Prefilter:
         return any(word in low for word in self.connectors)
 
 
+_WORD = re.compile(rb"\w+")
+
+
 @dataclass(frozen=True)
 class Wiring:
     """The second stage's test: does a connector module name something a candidate exports?
 
     A name counts only in a module that also names the module exporting it (`from clients import
-    get_llm`, `import clients`): a name as common as `client` then pulls in few modules."""
+    get_llm`, `import clients`): a name as common as `client` then pulls in few modules. The
+    module's words are collected once and looked up (a regex of every name tried at every
+    position of every connector costs more than the first pass), and only in a module whose
+    bytes hold one of the exporting modules' names (a few substring searches)."""
 
-    names: re.Pattern[bytes]
-    owners: dict[bytes, tuple[bytes, ...]] = field(default_factory=dict)  # name -> module last names
+    owners: dict[bytes, frozenset[bytes]] = field(default_factory=dict)  # name -> module last names
+    modules: tuple[bytes, ...] = ()  # every exporting module's last name
 
     @classmethod
     def from_summaries(cls, summaries: Iterable[object]) -> Wiring | None:
@@ -64,13 +70,13 @@ class Wiring:
                 owners.setdefault(name.encode(), set()).add(module)
         if not owners:
             return None
-        alternatives = b"|".join(re.escape(n) for n in sorted(owners, key=lambda n: (-len(n), n)))
-        pattern = re.compile(rb"\b(" + alternatives + rb")\b")
-        return cls(pattern, {n: tuple(sorted(m)) for n, m in owners.items()})
+        return cls({n: frozenset(m) for n, m in owners.items()}, tuple(sorted(set().union(*owners.values()))))
 
     def matches(self, data: bytes) -> bool:
-        found = {m.group(1) for m in self.names.finditer(data)}
-        return any(module in data for name in found for module in self.owners[name])
+        if not any(module in data for module in self.modules):
+            return False
+        words = set(_WORD.findall(data))
+        return any(not words.isdisjoint(self.owners[name]) for name in words.intersection(self.owners))
 
 
 def _exported(summary: object) -> set[str]:
