@@ -51,17 +51,20 @@ def process_data(data: bytes, path: str, display: str, opts: Options) -> FileRes
 
 def process_connector(path: str, display: str, opts: Options, wiring: Wiring) -> FileResult | None:
     """The second stage: a module the prefilter skipped for a connector word, analysed when its
-    bytes name something a candidate module exports (None when they name nothing)."""
+    bytes name something a candidate module exports (None when they name nothing, or when it is
+    one the run skips: generated, too large)."""
     try:
         data = _read(path)
         if not wiring.matches(data):
             return None
-        return _process(path, display, opts.for_file(path), data, wired=True)
+        result = _process(path, display, opts.for_file(path), data, wired=True)
     except OSError:
         return None  # gone since the first pass, which counted it clean
     except Exception as exc:  # a bug of ours: reported for this file, the run goes on
         message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
         return FileResult(display, error=message, internal_error=True)
+    # A generated or oversized module is skipped unread: it stays as clean as the first pass found it
+    return None if result.skipped is not None else result
 
 
 def _process(
