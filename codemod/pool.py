@@ -4,11 +4,15 @@ Phase 1 takes the Python modules and notebooks, phase 2 the environment template
 deployment files, told whether any module reads the provider's key variable once migrated
 (`Options.project_reads_lumyx`). `scan` keeps memory flat in the clean files: the parent
 prefilters, a clean file is only counted, and a pool gets the candidates when they are enough
-work. Results come back sorted by display path, whatever `--jobs` is."""
+work. A clean file holding a connector word (`source.connector_words`) leaves its path behind:
+once the candidates are known, it is read again and analysed when it names what one of them
+exports (`_reach`: a module that only wires clients between others). Results come back sorted
+by display path, whatever `--jobs` is."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +58,9 @@ def run(
     code = [pair for pair in files if not is_deployment_file(pair[1])]
     deployment = [pair for pair in files if is_deployment_file(pair[1])]
     results = list(iter_results(code, opts, jobs=jobs, progress=progress))
+    where = {display: str(path) for path, display in code}
+    wired = _reach([r.summary for r in results], [(where[r.path], r.path) for r in results if r.connector], opts)
+    results = [wired.get(r.path, (r, ""))[0] for r in results]
     view = _view([r.summary for r in results], opts)
     if view is not None:
         redone = _redo(view, code, opts, jobs)
@@ -119,9 +126,14 @@ class Scan:
     paths: dict[str, str] = field(default_factory=dict)
     where: dict[str, str] = field(default_factory=dict)  # display -> path of each kept result
     clients: list[ClientRecord] = field(default_factory=list)  # one decision a constructor, by place
+    # Clean modules holding a connector word, read again by `_reach`: "path NUL display NUL" each,
+    # in one buffer (a tuple of two strings a file would cost more than the run's memory goal allows)
+    connectors: io.StringIO = field(default_factory=io.StringIO)
 
     def add(self, result: FileResult, path: str = "") -> None:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
+        if result.connector:
+            self.connectors.write(f"{path}\0{result.path}\0")
         if _worth_keeping(result.summary):
             self.summaries.append(result.summary)
             self.paths[result.path] = path
@@ -155,6 +167,7 @@ def scan(
     jobs = jobs or os.cpu_count() or 1
     deployment: list[tuple[str, str]] = []
     _phase(_held_back(files, deployment), opts, out, jobs, tick)
+    _reach_scan(out, opts)
     _second_look(out, opts, jobs)
     if deployment:
         reads = opts.project_reads_lumyx or out.reads_provider_env
@@ -196,6 +209,47 @@ def _phase(files: Iterable[tuple[str, str]], opts: Options, out: Scan, jobs: int
         for path_, display in candidates:
             out.add(runner.process_file(path_, display, opts), str(path_))
             tick(1)
+
+
+def _reach(
+    summaries: Sequence[object], connectors: Iterable[tuple[str, str]], opts: Options
+) -> dict[str, tuple[FileResult, str]]:
+    """The second stage: the connector modules (clean, holding a connector word) that name what a
+    candidate exports, analysed like candidates, by display path with their path. No candidate
+    building a client, or no connector: nothing is read again."""
+    from codemod.prefilter import Wiring
+
+    wiring = Wiring.from_summaries(summaries)
+    if wiring is None:
+        return {}
+    found = ((runner.process_connector(path, display, opts, wiring), path) for path, display in connectors)
+    return {result.path: (result, path) for result, path in found if result is not None}
+
+
+def _reach_scan(out: Scan, opts: Options) -> None:
+    """`_reach` for `scan`: a connector module it analyses stops being counted clean, and joins
+    the project view (its summary) and the results (when it has something to say)."""
+    text = out.connectors.getvalue()
+    out.connectors = io.StringIO()
+    wired = _reach(out.summaries, _pairs(text), opts)
+    if not wired:
+        return
+    out.clean -= len(wired)
+    if out.clean_paths is not None:
+        out.clean_paths = [p for p in out.clean_paths if p not in wired]
+    for result, path in wired.values():
+        out.add(result, path)
+
+
+def _pairs(text: str) -> Iterator[tuple[str, str]]:
+    """The (path, display) pairs of `Scan.connectors`, one at a time (a list of them all would
+    cost what the buffer saves)."""
+    start = 0
+    while start < len(text):
+        middle = text.index("\0", start)
+        end = text.index("\0", middle + 1)
+        yield text[start:middle], text[middle + 1 : end]
+        start = end + 1
 
 
 def _second_look(out: Scan, opts: Options, jobs: int) -> None:

@@ -8,7 +8,8 @@ file would cost more than reading it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from codemod.rules import Rules
 
@@ -18,15 +19,72 @@ class Prefilter:
     words: tuple[bytes, ...]
     # Key patterns, unanchored, each with the literal prefix that must occur before it can match.
     keys: tuple[tuple[bytes, re.Pattern[bytes]], ...]
+    connectors: tuple[bytes, ...] = ()  # lower case; `connects`
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Prefilter:
-        return cls(_words(rules), _keys(rules.source.key_patterns))
+        connectors = tuple(sorted({w.lower().encode() for w in rules.source.connector_words if w}))
+        return cls(_words(rules), _keys(rules.source.key_patterns), connectors)
 
     def matches(self, data: bytes) -> bool:
         if any(word in data for word in self.words):
             return True
         return any((not prefix or prefix in data) and rx.search(data) for prefix, rx in self.keys)
+
+    def connects(self, data: bytes) -> bool:
+        """May a module `matches` skips still wire clients or model constants between modules?
+        Asked of the skipped ones only, on bytes already read: one lower-cased copy, a few finds."""
+        if not self.connectors:
+            return False
+        low = data.lower()
+        return any(word in low for word in self.connectors)
+
+
+_WORD = re.compile(rb"\w+")
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """The second stage's test: does a connector module name something a candidate exports?
+
+    A name counts only in a module that also names the module exporting it (`from clients import
+    get_llm`, `import clients`): a name as common as `client` then pulls in few modules. The
+    module's words are collected once and looked up (a regex of every name tried at every
+    position of every connector costs more than the first pass), and only in a module whose
+    bytes hold one of the exporting modules' names (a few substring searches)."""
+
+    owners: dict[bytes, frozenset[bytes]] = field(default_factory=dict)  # name -> module last names
+    modules: tuple[bytes, ...] = ()  # every exporting module's last name
+
+    @classmethod
+    def from_summaries(cls, summaries: Iterable[object]) -> Wiring | None:
+        """From the candidates' summaries (read loosely: this module imports no analysis); None
+        when no candidate builds a client (the project view then decides nothing) or exports a name."""
+        known = list(summaries)
+        if not any(getattr(s, "ctors", None) for s in known):
+            return None
+        owners: dict[bytes, set[bytes]] = {}
+        for summary in known:
+            module = str(getattr(summary, "module", "")).split(".")[-1].encode()
+            for name in _exported(summary):
+                owners.setdefault(name.encode(), set()).add(module)
+        if not owners:
+            return None
+        return cls({n: frozenset(m) for n, m in owners.items()}, tuple(sorted(set().union(*owners.values()))))
+
+    def matches(self, data: bytes) -> bool:
+        if not any(module in data for module in self.modules):
+            return False
+        words = set(_WORD.findall(data))
+        return any(not words.isdisjoint(self.owners[name]) for name in words.intersection(self.owners))
+
+
+def _exported(summary: object) -> set[str]:
+    """The names a module offers that carry a client or a model: factories, clients, classes
+    taking a client (`params`), model constants; the first part of a dotted one (`Digest.MODEL`)."""
+    names = [*getattr(summary, "exports", {}), *getattr(summary, "params", {}), *getattr(summary, "models", ())]
+    out = {n.removesuffix("()").split(".")[0] for n in names}
+    return {n for n in out if n.isidentifier()}
 
 
 def _words(rules: Rules) -> tuple[bytes, ...]:

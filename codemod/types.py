@@ -93,6 +93,9 @@ class FileResult:
     # What the file tells the project view (`analysis.summary.Summary`); typed loosely so that
     # these plain values import nothing of the analysis.
     summary: object = field(default=None, repr=False, compare=False)
+    # A module the prefilter skipped whose bytes hold a connector word (`source.connector_words`):
+    # read again once the candidates' exports are known (`codemod.pool`).
+    connector: bool = field(default=False, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:

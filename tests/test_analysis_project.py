@@ -393,3 +393,119 @@ def test_a_class_constant_sent_from_another_module_keeps_its_client(tmp_path: Pa
     assert codes(results["clients.py"]) == ["LMX106"]
     assert codes(results["settings.py"]) == ["LMX204"]
     assert not any(r.changed for r in results.values())
+
+
+# A module that only wires (issue 10 item 1): it names no OpenAI package and no API word, so the
+# byte prefilter skips it; its connector words ("llm") have it read again, and it names `new_llm`.
+WIRED_CLIENTS = "from openai import OpenAI\n\n\ndef new_llm():\n    return OpenAI()\n"
+WIRED_SERVICE = (
+    "class TicketService:\n    def __init__(self, llm_client):\n        self.llm_client = llm_client\n\n"
+    "    def embed(self, text):\n"
+    '        return self.llm_client.embeddings.create(model="text-embedding-3-small", input=text)\n'
+)
+WIRED_MAIN = "from clients import new_llm\nfrom service import TicketService\n\nsvc = TicketService(new_llm())\n"
+WIRED = {"clients.py": WIRED_CLIENTS, "service.py": WIRED_SERVICE, "main.py": WIRED_MAIN}
+
+
+def test_a_module_that_only_wires_keeps_the_client_its_service_embeds_with(tmp_path: Path) -> None:
+    """Without the second stage main.py is never read, `new_llm()`'s client is migrated and the
+    service's embeddings call (LMX308 alone) breaks: invariant 2."""
+    results = migrate(tmp_path, WIRED)
+    assert {name: codes(r) for name, r in results.items()} == {"clients.py": ["LMX106"], "main.py": [], "service.py": []}
+    assert not any(r.changed for r in results.values())
+    again = migrate(tmp_path, WIRED)  # nothing written: the same answer twice
+    assert {name: codes(r) for name, r in again.items()} == {"clients.py": ["LMX106"], "main.py": [], "service.py": []}
+
+
+@pytest.mark.parametrize("jobs", [pytest.param(1, id="in process"), pytest.param(2, id="prefiltered by the parent")])
+def test_check_counts_a_wiring_module_clean_and_keeps_the_client(tmp_path: Path, jobs: int) -> None:
+    from codemod.pool import scan
+
+    root = tmp_path / "the app é"  # the connectors' paths are kept in one text buffer
+    root.mkdir()
+    for name, text in WIRED.items():
+        (root / name).write_text(text)
+    out = scan([(str(root / n), n) for n in WIRED], Options(rules=default_rules()), jobs=jobs, keep_clean=True)
+    assert {r.path: codes(r) for r in out.results} == {"clients.py": ["LMX106"]}
+    assert (out.clean, out.clean_paths, out.connectors.getvalue()) == (2, ["main.py", "service.py"], "")
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The paths read and the paths analysed, in order."""
+    import codemod.analysis
+    from codemod import runner
+
+    reads: list[str] = []
+    analysed: list[str] = []
+    read, analyse = runner._read, codemod.analysis.analyse_module
+
+    def spy_read(path: str | Path) -> bytes:
+        reads.append(Path(path).name)
+        return read(path)
+
+    def spy_analyse(text: str, rules: object, **kw: object) -> object:
+        analysed.append(str(kw["path"]))
+        return analyse(text, rules, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "_read", spy_read)
+    monkeypatch.setattr(codemod.analysis, "analyse_module", spy_analyse)
+    return reads, analysed
+
+
+@pytest.mark.parametrize(
+    ("main", "analysed"),
+    [
+        pytest.param(WIRED_MAIN, {"clients.py", "service.py", "main.py"}, id="names an export: analysed"),
+        pytest.param(
+            "from clients import make_llm\n\nllm = make_llm()\n", {"clients.py", "service.py"},
+            id="a connector word, but no name a candidate exports: read again, not analysed",
+        ),
+        pytest.param(
+            "from shop import new_llm\n\nllm = new_llm()\n", {"clients.py", "service.py"},
+            id="the exported name from another module: not analysed",
+        ),
+    ],
+)
+def test_only_connector_modules_naming_an_export_are_analysed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, analysed: set[str]
+) -> None:
+    reads, seen = _spy(monkeypatch)
+    results = migrate(tmp_path, {**WIRED, "main.py": main})
+    assert set(seen) == analysed
+    # Once by the first pass, once by the second stage, and by the second look once it joins the view
+    assert reads.count("main.py") == (3 if "main.py" in analysed else 2)
+    assert (results["main.py"].summary is not None) == ("main.py" in analysed)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param(
+            {"main.py": "from app import make_client\n\nclient = make_client()\n", "app.py": "def make_client():\n    return 1\n"},
+            id="connector words but no candidate at all",
+        ),
+        pytest.param(
+            {"settings.py": 'CHAT_MODEL = "gpt-4o"\n', "main.py": "from settings import CHAT_MODEL\n\nmodel = CHAT_MODEL\n"},
+            id="a candidate, but no client anywhere: the project view decides nothing",
+        ),
+    ],
+)
+def test_no_second_read_without_a_client_in_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]
+) -> None:
+    reads, _ = _spy(monkeypatch)
+    migrate(tmp_path, files)
+    assert sorted(reads) == sorted(files), "every file read once"
+
+
+@pytest.mark.parametrize(
+    ("header", "options"),
+    [
+        pytest.param("# @generated by wire-gen\n", {}, id="generated"),
+        pytest.param("", {"max_file_size": 64}, id="larger than max-file-size"),
+    ],
+)
+def test_a_connector_module_the_run_skips_stays_clean(tmp_path: Path, header: str, options: dict[str, object]) -> None:
+    """Skipped unread in the first pass (no trigger), it is not reported as skipped by the second."""
+    results = migrate(tmp_path, {**WIRED, "main.py": header + WIRED_MAIN}, **options)
+    assert (results["main.py"].skipped, results["main.py"].findings, results["main.py"].summary) == (None, (), None)

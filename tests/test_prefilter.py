@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod.prefilter import Prefilter
+from codemod.analysis.summary import Ctor, Summary
+from codemod.prefilter import Prefilter, Wiring
 from codemod.rules import load_rules
 
 ACME = (
@@ -83,3 +84,68 @@ def test_key_patterns_are_searched_unanchored_after_their_literal_prefix() -> No
         (b"sk-", rb"sk-(proj-|svcacct-|admin-)?(?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{16,}"),
         (b"nova_", rb"nova_(?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{12,}"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b"svc = TicketService(get_llm())\n", True, id="a factory named llm"),
+        pytest.param(b"from app import Client\n", True, id="any case: Client"),
+        pytest.param(b"PRICE = PRICES[settings.DEFAULT_MODEL]\n", True, id="any case: a model constant"),
+        pytest.param(b"import requests\nprint('hello world')\n", False, id="no connector word"),
+        pytest.param(b"", False, id="an empty module"),
+    ],
+)
+def test_connector_words_come_from_the_rules_in_any_case(data: bytes, expected: bool) -> None:
+    prefilter = default()
+    assert prefilter.connectors == (b"client", b"llm", b"model")
+    assert prefilter.connects(data) is expected
+
+
+def test_no_connector_words_no_connector(tmp_path: Path) -> None:
+    """A rules file that sets none keeps the one-stage run: nothing is kept for a second read."""
+    path = tmp_path / "rules.toml"
+    path.write_text("[source]\nconnector_words = []\n")
+    prefilter = Prefilter.from_rules(load_rules(path))
+    assert prefilter.connectors == ()
+    assert not prefilter.connects(b"client = get_client()\n")
+
+
+CLIENTS = Summary(
+    "clients.py", "clients", ctors=(Ctor("clients.py:5:12", "openai", None, "migrate"),),
+    exports={"get_llm()": frozenset({"c:clients.py:5:12"})},
+)
+SERVICE = Summary("pkg/service.py", "pkg.service", params={"TicketService.__init__": ("self", "llm_client")})
+SETTINGS = Summary("settings.py", "settings", models=("DEFAULT_MODEL", "Digest.MODEL"))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b"from clients import get_llm\n", True, id="a factory, from its module"),
+        pytest.param(b"import clients\nx = clients.get_llm()\n", True, id="a factory, through its module"),
+        pytest.param(b"from pkg.service import TicketService\n", True, id="a class taking a client (params)"),
+        pytest.param(b"from .service import TicketService\n", True, id="relative: the module's last name"),
+        pytest.param(b"p = PRICES[settings.DEFAULT_MODEL]\n", True, id="a model constant"),
+        pytest.param(b"m = settings.Digest.MODEL\n", True, id="a class holding a model constant"),
+        pytest.param(b"from other import get_llm\n", False, id="the name without its module: another get_llm"),
+        pytest.param(b"import clients\nx = clients.get_llm_v2()\n", False, id="a longer name is not the name"),
+        pytest.param(b"from clients import make_client\n", False, id="the module, but no name it exports"),
+    ],
+)
+def test_wiring_wants_an_exported_name_and_its_module(data: bytes, expected: bool) -> None:
+    wiring = Wiring.from_summaries([CLIENTS, SERVICE, SETTINGS])
+    assert wiring is not None
+    assert wiring.matches(data) is expected
+
+
+@pytest.mark.parametrize(
+    "summaries",
+    [
+        pytest.param([SERVICE, SETTINGS], id="no candidate builds a client: the view decides nothing"),
+        pytest.param([Summary("a.py", "a", ctors=CLIENTS.ctors)], id="a client, but nothing exported"),
+        pytest.param([], id="no candidate"),
+    ],
+)
+def test_no_wiring_when_nothing_can_change(summaries: list[Summary]) -> None:
+    assert Wiring.from_summaries(summaries) is None

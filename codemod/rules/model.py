@@ -86,6 +86,9 @@ class SourceFacts:
     injectors: tuple[str, ...] = ()
     # Modules that mock HTTP in tests: a client in a test module importing one is a test double.
     http_mocks: tuple[str, ...] = ()
+    # Words (case-insensitive) of a module the prefilter skips that may still wire clients or
+    # model constants between modules: such a module is read again when it names what one exports.
+    connector_words: tuple[str, ...] = ()
 
     @cached_property
     def key_regexes(self) -> tuple[re.Pattern[str], ...]:
