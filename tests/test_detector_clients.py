@@ -981,3 +981,42 @@ def test_a_run_time_choice_between_classes_built_alike_is_migrated() -> None:
     assert_rewrite(before, after)
     mixed = before.replace("AsyncOpenAI", "AzureOpenAI")
     assert codes(mixed) == ["LMX108"]
+
+
+# --- a placeholder base URL in a constructor (rules module_config.placeholder_base_urls) --------
+
+PLACEHOLDERS = [
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://...")\n',
+        f"import os\nfrom openai import OpenAI\nc = OpenAI(\n    {BASE},\n    {KEY},\n)\n",
+        id="https://... copied from a README meant OpenAI's: replaced, not LMX102",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://YOUR_ENDPOINT", timeout=3)\n',
+        f"import os\nfrom openai import OpenAI\nc = OpenAI(\n    {BASE},\n    timeout=3,\n    {KEY},\n)\n",
+        id="https://YOUR_ENDPOINT in capitals is a placeholder",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nURL = "https://<your-host>/v1"\nc = OpenAI(base_url=URL)\n',
+        f'import os\nfrom openai import OpenAI\nURL = "https://<your-host>/v1"\nc = OpenAI(\n    {BASE},\n    {KEY},\n)\n',
+        id="a bracketed placeholder held in a constant",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), PLACEHOLDERS)
+def test_a_placeholder_base_url_counts_as_openais(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('from openai import OpenAI\nc = OpenAI(base_url="https://your-endpoint.example/v1")\n', id="a real host in lower case"),
+        pytest.param('from openai import OpenAI\nc = OpenAI(base_url="https://api.your_company.com/...")\n', id="dots after a real host"),
+        pytest.param('from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\n', id="a local server"),
+    ],
+)
+def test_a_real_base_url_is_not_a_placeholder(source: str) -> None:
+    assert codes(source) == ["LMX102"]
+    assert_noop(source)

@@ -187,8 +187,8 @@ class Context:
             url = str(value.node.value)
             if url.rstrip("/").startswith(self.rules.provider.base_url.rstrip("/")):
                 return "ok"
-            if self.rules.source.is_openai_url(url):
-                return "replace"
+            if self.rules.source.is_openai_url(url) or self.rules.module_config.is_placeholder(url):
+                return "replace"  # a placeholder copied from a README (`"https://..."`) meant OpenAI's
             return "elsewhere"
         return "opaque"
 
