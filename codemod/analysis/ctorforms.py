@@ -15,6 +15,7 @@ from codemod.analysis.valuetypes import (
     ClassVal,
     ClientVal,
     PartialVal,
+    ProjectFacts,
     QName,
     Unknown,
     Value,
@@ -123,6 +124,29 @@ def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
     return ChosenClass(kept(first, why))
 
 
+def made_ref(val: Value, rules: Rules) -> str | None:
+    """What a module-level name that is a client class (a subclass without its own constructor,
+    a class held in a variable) or a partial of one tells the project: `k:<spec>|<qname>|<why>`
+    (`partial` for the qname of a partial), so that another module calling it builds a client."""
+    if isinstance(val, PartialVal):
+        return f"k:{val.spec.id}|partial|"
+    spec = client_class(val, rules)
+    if spec is None or spec.provider_arg:
+        return None
+    return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}"
+
+
+def own_keyword(call: ast.Call, rules: Rules) -> str:
+    """The first argument of `call` that would win over a partial's key, URL, organization,
+    project or headers (`api_key=`, `**kwargs`); "" when none."""
+    own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
+    own |= {*rules.source.refuse_args, "default_headers"}
+    passed = next((kw for kw in call.keywords if kw.arg is None or kw.arg in own), None)
+    if passed is None:
+        return ""
+    return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
+
+
 @dataclass(frozen=True)
 class Subclass:
     """A subclass of a client class: what its base is, and the `super().__init__(...)` call
@@ -136,6 +160,7 @@ class ConstructorForms:
     """The `values.Resolver` part that says what builds a client besides calling its class."""
 
     rules: Rules
+    project: ProjectFacts | None
     _subclasses: dict[int, Subclass | None]
 
     def value(self, node: ast.expr | None, scope: Scope) -> Value:
@@ -147,6 +172,7 @@ class ConstructorForms:
     def constructor(self, call: ast.Call, func: Value, scope: Scope) -> ClientSpec | None:
         """The client spec when `call` builds a client where it is written (the class called, a
         kept class, a partial or a field factory of one), else None."""
+        func = self.imported_class(func)
         spec = client_class(func, self.rules)
         if spec is not None:
             return spec if for_provider(call, spec) else None
@@ -170,6 +196,7 @@ class ConstructorForms:
 
     def _built(self, node: ast.Call, func: Value, scope: Scope) -> Value | None:
         """What a call builds when it builds a client (or a partial of one); None otherwise."""
+        func = self.imported_class(func)
         spec = client_class(func, self.rules)
         if spec is not None:
             return ClientVal(spec, node) if for_provider(node, spec) else None
@@ -189,6 +216,13 @@ class ConstructorForms:
         if isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
             return self._getattr(node, scope)
         return None
+
+    def imported_class(self, func: Value) -> Value:
+        """A name another module of the project binds to a client class (`from clients import
+        Plain`): that class, as the project view says; anything else as it is."""
+        if self.project is None or not isinstance(func, QName) or func.name in self.rules.client_by_qualname:
+            return func
+        return self.project.client_class(f"n:{func.name}") or func
 
     def _getattr(self, node: ast.Call, scope: Scope) -> Value | None:
         """`getattr(openai, name)`: a client class looked up by a name known only at run time."""

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from codemod.analysis import ctorforms as forms
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
@@ -43,6 +44,8 @@ class Ctor:
     spec: str
     target: str | None
     status: str
+    via: str | None = None  # `n:<qname>`: a call of an imported name, a constructor if the view finds a class
+    own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ctorforms.own_keyword`)
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,9 @@ class Collector:
         spec = self.ctx.resolver.constructor(call, func, scope) if state is not None else None
         if spec is not None and state is not None:
             self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
+        elif isinstance(func, QName) and self._project_name(func.name):  # `Plain()`, `Plain` from another module
+            own = forms.own_keyword(call, self.ctx.rules)
+            self.ctors.append(Ctor(ctor_id(self.path, call), "", self.ctx.split_target(call), "migrate", f"n:{func.name}", own))
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)
         if callee is None:
@@ -174,8 +180,7 @@ class Collector:
                 self.passes.append(Pass(callee, param, refs))
 
     def _set_from_outside(self, target: ast.Attribute, value: ast.Call, scope: Scope) -> None:
-        """`svc.client = make_client()` on an instance of a project class: a pass to the
-        `__init__` parameter (or class field) of that name."""
+        """`svc.client = make_client()` on a project class's instance: a pass to its `__init__` parameter (or field)."""
         assert isinstance(target.value, ast.Name)
         owner = self._instance_of(target.value, scope)
         if owner is None:
@@ -190,8 +195,7 @@ class Collector:
             self.passes.append(Pass(owner, target.attr, refs))
 
     def _instance_of(self, name: ast.Name, scope: Scope) -> str | None:
-        """`n:<class>` when `name` is bound to an instance of a project class (imported, or
-        of this module); None for anything else (`requests.get(...)`'s result)."""
+        """`n:<class>` when `name` is an instance of a project class; None for anything else (`requests.get(...)`)."""
         made = self.ctx.value(name, scope)
         if isinstance(made, RefVal) and made.ref.startswith("f:") and self._project_name(made.ref[2:]):
             return "n:" + made.ref[2:]
@@ -245,8 +249,7 @@ class Collector:
         self.names.on_use(len(self.uses) - 1, call, scope)
 
     def _imported_model(self, call: ast.Call, scope: Scope) -> str | None:
-        """The imported constant a call's `model=` names (`settings.MODEL`, `from c import M`):
-        whether another module may rewrite it depends on where this call goes."""
+        """The imported constant a call's `model=` names: whether another module may rewrite it depends on this call."""
         for kw in call.keywords:
             if kw.arg == "model" and isinstance(kw.value, ast.Name | ast.Attribute):
                 val = self.ctx.value(kw.value, scope)
@@ -315,8 +318,7 @@ class Collector:
                     self.uses.append(Use(refs, f"{self.ctx.source(receiver)}.{what}", "repoint", at.lineno, at.col_offset + 1))
 
     def summary(self, repoints: Sequence[tuple[ast.AST, Scope]] = ()) -> Summary:
-        """What the module tells the project; `repoints` the lines that may re-point a client
-        (`detectors.repoint.candidates`), found once for both."""
+        """What the module tells the project; `repoints` the lines that may re-point a client (found once for both)."""
         self._repoints(repoints)
         resolver = self.ctx.resolver
         exports: dict[str, Refs] = {}
@@ -326,6 +328,9 @@ class Collector:
             refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
+            made = forms.made_ref(val, self.ctx.rules) if real[-1].kind != "import" else None
+            if made is not None:  # `class Plain(OpenAI): pass`, `Client = OpenAI`, a partial
+                exports[name] = frozenset({made})
             built = resolver.builds(val)  # a partial or subclass of a client class, called there
             if built is not None:
                 exports[f"{name}()"] = self.refs(built)
@@ -377,8 +382,7 @@ class Collector:
                 self.module_status = stronger(self.module_status, "as-is")  # a key per call (LMX404)
 
     def _project_name(self, qname: str) -> Refs:
-        """An imported name kept for the project view (a re-export it may have to follow), unless
-        it surely comes from outside the project: the stdlib or a client module of the rules."""
+        """An imported name kept for the project view, unless it surely comes from the stdlib or a client module."""
         root = qname.split(".")[0]
         if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()

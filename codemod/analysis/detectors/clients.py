@@ -16,6 +16,7 @@ from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdi
 from codemod.analysis.ctorforms import PARTIALS
 from codemod.analysis.detectors import placement, repoint
 from codemod.analysis.facts import hostname
+from codemod.analysis.summary import ctor_id
 from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
@@ -233,6 +234,11 @@ def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) ->
     func = ctx.callee(call, scope)
     if not (isinstance(func, QName) and func.name in PARTIALS):
         return None
+    decision = ctx.project.decision(ctor_id(ctx.path, call)) if ctx.project is not None else None
+    if decision is not None and decision.kind == "as-is" and decision.repointed:  # a call in another module
+        (site, what), target = decision.repointed[0], ctx.rules.provider.name
+        message = f"client `{_short(ctx.source(call))}`: a call of it ({site}) passes its own {what}, which would win over the {target} ones; left as it is"
+        return ClientState("refused", [ctx.finding("LMX108", message, call)])
     own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
     for node, where in ctx.resolver.walk({ast.Call}):
         assert isinstance(node, ast.Call)
