@@ -161,6 +161,7 @@ class ConstructorForms:
 
     rules: Rules
     project: ProjectFacts | None
+    scope_of: dict[int, Scope]
     _subclasses: dict[int, Subclass | None]
 
     def value(self, node: ast.expr | None, scope: Scope) -> Value:
@@ -281,6 +282,28 @@ class ConstructorForms:
 
     def client_subclass(self, cls: Scope) -> bool:
         return isinstance(cls.node, ast.ClassDef) and self._subclass(ClassVal(cls.node, cls)) is not None
+
+    def double(self, func: ast.expr, scope: Scope) -> bool:
+        """Is the class `func` names (or one it derives from, in this module) a test double: an
+        `__init__` that never builds the client, or an API resource of its own (`chat = ...`,
+        `def chat(self)`, `self.chat = ...`)? Asked of test code only."""
+        owner = scope.class_scope if isinstance(func, ast.Attribute) and is_super_init(func) else None
+        todo: list[tuple[ast.AST, Scope]] = [(owner.node if owner is not None else func, scope)]
+        seen: set[int] = set()
+        while todo:
+            node, where = todo.pop()
+            binding = self.lookup(node.id, where, pos_of(node)) if isinstance(node, ast.Name) else None
+            cls = binding.node if binding is not None and binding.kind == "class" else node
+            inner = self.scope_of.get(id(cls)) if isinstance(cls, ast.ClassDef) else None
+            if not isinstance(cls, ast.ClassDef) or inner is None or id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            init = method(cls, "__init__")
+            names = {*inner.self_attrs, *inner.bindings}
+            if (init is not None and not super_inits(init)) or any(self.rules.endpoints.is_resource_root(n) for n in names):
+                return True
+            todo.extend((b, inner.parent or inner) for b in cls.bases)
+        return False
 
     def _calls_on_self(self, cls: ast.ClassDef) -> bool:
         """Does a method of `cls` reach the API through `self` (`self.chat...`)?"""

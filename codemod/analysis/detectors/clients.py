@@ -65,7 +65,8 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     blanks = _blanks(ctx, spec, args)
     later = repoint.moves(ctx, call, spec)
     refused = (
-        _dynamic(ctx, call, spec)
+        placement.double(ctx, call, scope)
+        or _dynamic(ctx, call, spec)
         or placement.cannot_move(ctx, call, spec, args)
         or _overridden(ctx, call, spec, scope)
         or repoint.refusal(ctx, call, later)

@@ -13,6 +13,7 @@ import ast
 import dataclasses
 from collections.abc import Collection
 
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import ClientState, Context
 from codemod.analysis.facts import Decision, hostname
 from codemod.analysis.summary import ctor_id
@@ -49,6 +50,15 @@ def cannot_move(ctx: Context, call: ast.Call, spec: ClientSpec, args: Collection
         ctx.test_doubles = True
         return ClientState("test-double")
     return None
+
+
+def double(ctx: Context, call: ast.Call, scope: Scope) -> ClientState | None:
+    """A silent state for a client subclass in test code that is a test double (an `__init__`
+    without `super().__init__`, its own `chat`): the test talks to the double, not to OpenAI."""
+    if not is_test_path(ctx.path) or not ctx.resolver.double(call.func, scope):
+        return None
+    ctx.test_doubles = True
+    return ClientState("test-double")
 
 
 def is_test_path(path: str) -> bool:
