@@ -490,3 +490,19 @@ def test_a_client_class_re_exported_by_a_package(tmp_path: Path) -> None:
     results = migrate(tmp_path, files)
     assert codes(results["main.py"]) == ["LMX106"]
     assert not results["main.py"].changed
+
+
+@pytest.mark.parametrize(
+    ("importer", "expected"),
+    [
+        pytest.param("tests/test_bot.py", [], id="a test module calling a fake client of another module: silent"),
+        pytest.param("app_main.py", ["LMX108"], id="must not hide: application code calling the same class is told it is kept"),
+    ],
+)
+def test_a_fake_client_imported_by_a_test(tmp_path: Path, importer: str, expected: list[str]) -> None:
+    (tmp_path / "tests").mkdir()
+    fake = "from openai import OpenAI\n\n\nclass FakeClient(OpenAI):\n    def __init__(self):\n        self.sent = []\n"
+    user = f"from tests.fakes import FakeClient\n\n\ndef test_reply():\n    c = FakeClient()\n    {ASK}"
+    results = migrate(tmp_path, {"tests/fakes.py": fake, importer: user})
+    assert codes(results[importer]) == expected
+    assert [r.path for r in results.values() if r.changed] == []

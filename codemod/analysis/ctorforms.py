@@ -22,6 +22,8 @@ from codemod.analysis.valuetypes import (
 )
 from codemod.rules import ClientSpec, Rules
 
+# The keep reason of a test double another module of test code calls (the project view's word).
+DOUBLE = "a test double"
 # `functools.partial(OpenAI, ...)`: the partial is the constructor, calling it builds a client.
 PARTIALS = frozenset({"functools.partial"})
 # `field(default_factory=OpenAI)`: the class is called with no arguments by the framework.
@@ -124,16 +126,17 @@ def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
     return ChosenClass(kept(first, why))
 
 
-def made_ref(val: Value, rules: Rules) -> str | None:
+def made_ref(val: Value, rules: Rules, *, double: bool) -> str | None:
     """What a module-level name that is a client class (a subclass without its own constructor,
     a class held in a variable) or a partial of one tells the project: `k:<spec>|<qname>|<why>`
-    (`partial` for the qname of a partial), so that another module calling it builds a client."""
+    (`partial` for the qname of a partial, `|double` for a test double), so that another module
+    calling it builds a client."""
     if isinstance(val, PartialVal):
         return f"k:{val.spec.id}|partial|"
     spec = client_class(val, rules)
     if spec is None or spec.provider_arg:
         return None
-    return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}"
+    return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}" + ("|double" if double else "")
 
 
 def own_keyword(call: ast.Call, rules: Rules) -> str:
@@ -162,6 +165,7 @@ class ConstructorForms:
     rules: Rules
     project: ProjectFacts | None
     scope_of: dict[int, Scope]
+    module: Scope
     _subclasses: dict[int, Subclass | None]
 
     def value(self, node: ast.expr | None, scope: Scope) -> Value:
@@ -283,12 +287,23 @@ class ConstructorForms:
     def client_subclass(self, cls: Scope) -> bool:
         return isinstance(cls.node, ast.ClassDef) and self._subclass(ClassVal(cls.node, cls)) is not None
 
+    def exported(self, binding: Binding, val: Value) -> str | None:
+        """`made_ref` of a module-level name this module binds (not one it imports)."""
+        if binding.kind == "import":
+            return None
+        double = binding.kind == "class" and binding.node is not None and self.double_class(binding.node, self.module)
+        return made_ref(val, self.rules, double=double)
+
     def double(self, func: ast.expr, scope: Scope) -> bool:
         """Is the class `func` names (or one it derives from, in this module) a test double: an
         `__init__` that never builds the client, or an API resource of its own (`chat = ...`,
         `def chat(self)`, `self.chat = ...`)? Asked of test code only."""
         owner = scope.class_scope if isinstance(func, ast.Attribute) and is_super_init(func) else None
-        todo: list[tuple[ast.AST, Scope]] = [(owner.node if owner is not None else func, scope)]
+        return self.double_class(owner.node if owner is not None else func, scope)
+
+    def double_class(self, start: ast.AST, scope: Scope) -> bool:
+        """`double` from a class (or a name of one, looked up in `scope`)."""
+        todo: list[tuple[ast.AST, Scope]] = [(start, scope)]
         seen: set[int] = set()
         while todo:
             node, where = todo.pop()

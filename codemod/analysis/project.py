@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from codemod.analysis.ctorforms import kept
+from codemod.analysis.ctorforms import DOUBLE, kept
+from codemod.analysis.detectors.placement import is_test_path
 from codemod.analysis.facts import MIGRATE, Decision
 from codemod.analysis.modelflow import Joined
 from codemod.analysis.moduleclient import MODULE_CLIENT
@@ -114,8 +115,8 @@ class ProjectView:
         ]
         return (found[0], name) if len(found) == 1 else None
 
-    def made(self, ref: str, where: Summary, seen: frozenset[str] = frozenset()) -> tuple[ClientSpec, str, str] | None:
-        """(spec, qname or `partial`, why kept) when the `n:` ref `ref` names a client class or a
+    def made(self, ref: str, where: Summary, seen: frozenset[str] = frozenset()) -> tuple[ClientSpec, str, str, bool] | None:
+        """(spec, qname or `partial`, why kept, a test double) when the `n:` ref `ref` names a client class or a
         partial another module binds (`ctorforms.made_ref`), following re-exports."""
         qname = self._absolute(ref[2:], where)
         found = self._split_name(qname) or self._re_exported(qname, call=False) if ref.startswith("n:") else None
@@ -124,9 +125,9 @@ class ProjectView:
         module, name = found
         for r in sorted(module.exports.get(name, ())):
             if r.startswith("k:"):
-                spec_id, qname, why = r[2:].split("|", 2)
+                spec_id, qname, why, *double = r[2:].split("|")
                 spec = self.specs.get(spec_id)
-                return (spec, qname, why) if spec is not None else None
+                return (spec, qname, why, bool(double)) if spec is not None else None
             made = self.made(r, module, seen | {ref})
             if made is not None:
                 return made
@@ -138,12 +139,13 @@ class ProjectView:
         made = self.made(via, summary)
         if made is None:
             return
-        spec, qname, why = made
+        spec, qname, why, double = made
         if qname == "partial":
             for pid in self._exported(self._absolute(via[2:], summary), call=True) if ctor.own else ():
                 self._overrides.setdefault(pid, (ctor.id.rpartition(":")[0], ctor.own))
             return
         status = "as-is" if why or spec.provider_arg else "migrate"
+        status = "test-double" if double and is_test_path(summary.path) else status  # a test talking to a double
         self.ctors[ctor.id] = (summary, dataclasses.replace(ctor, spec=spec.id, status=status, via=None))
         self._made.setdefault((summary.path, via[2:]), set()).add(ctor.id)
 
@@ -320,7 +322,9 @@ class FileFacts:
         made = self.view.made(ref, self.summary)
         if made is None or made[1] == "partial":
             return None
-        spec, qname, why = made
+        spec, qname, why, double = made
+        if double and is_test_path(self.summary.path):
+            return ChosenClass(kept(spec, DOUBLE))  # `placement.double`: silent
         if why and why != spec.keep_reason:  # a kept form (LMX108); a class the rules keep is that class
             return ChosenClass(kept(spec, why))
         return QName(qname) if qname else ChosenClass(spec)

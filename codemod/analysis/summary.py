@@ -328,7 +328,7 @@ class Collector:
             refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
-            made = forms.made_ref(val, self.ctx.rules) if real[-1].kind != "import" else None
+            made = resolver.exported(real[-1], val)
             if made is not None:  # `class Plain(OpenAI): pass`, `Client = OpenAI`, a partial
                 exports[name] = frozenset({made})
             built = resolver.builds(val)  # a partial or subclass of a client class, called there

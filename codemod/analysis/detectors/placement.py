@@ -15,9 +15,10 @@ from collections.abc import Collection
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import ClientState, Context
+from codemod.analysis.ctorforms import DOUBLE
 from codemod.analysis.facts import Decision, hostname
 from codemod.analysis.summary import ctor_id
-from codemod.analysis.valuetypes import ClientVal
+from codemod.analysis.valuetypes import ChosenClass, ClientVal
 from codemod.rules import ClientSpec
 from codemod.types import Edit, EditKind, Finding, Fix
 
@@ -55,7 +56,10 @@ def cannot_move(ctx: Context, call: ast.Call, spec: ClientSpec, args: Collection
 def double(ctx: Context, call: ast.Call, scope: Scope) -> ClientState | None:
     """A silent state for a client subclass in test code that is a test double (an `__init__`
     without `super().__init__`, its own `chat`): the test talks to the double, not to OpenAI."""
-    if not is_test_path(ctx.path) or not ctx.resolver.double(call.func, scope):
+    if not is_test_path(ctx.path):
+        return None
+    imported = ctx.resolver.imported_class(ctx.callee(call, scope))  # a double of another module
+    if not (isinstance(imported, ChosenClass) and imported.spec.keep_reason == DOUBLE) and not ctx.resolver.double(call.func, scope):
         return None
     ctx.test_doubles = True
     return ClientState("test-double")
