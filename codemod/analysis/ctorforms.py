@@ -96,7 +96,8 @@ def client_class(val: object, rules: Rules) -> ClientSpec | None:
 
 def for_provider(call: ast.Call, spec: ClientSpec) -> bool:
     """Does this call of a one-provider factory (`init_chat_model`) build the client `spec` is?
-    Only when it names the provider literally, by argument or as the model's prefix."""
+    Only when it names the provider literally, by argument or as the model's prefix, or names
+    a model the factory infers the provider from."""
     if not spec.provider_arg:
         return True
     named = next((k.value for k in call.keywords if k.arg == spec.provider_arg), None)
@@ -104,10 +105,24 @@ def for_provider(call: ast.Call, spec: ClientSpec) -> bool:
         return isinstance(named, ast.Constant) and named.value == spec.provider
     if any(k.arg is None for k in call.keywords):
         return False  # a `**spread` may name another provider
+    model = _model_literal(call, spec)
+    return model is not None and (model.startswith(f"{spec.provider}:") or (":" not in model and spec.infers_provider(model)))
+
+
+def provider_inferred(call: ast.Call, spec: ClientSpec) -> bool:
+    """Does this factory call leave the provider to be inferred from the model's name (which
+    the provider's model name, once mapped, no longer tells)?"""
+    if not spec.provider_arg or any(k.arg in (spec.provider_arg, None) for k in call.keywords):
+        return False
+    model = _model_literal(call, spec)
+    return model is not None and ":" not in model and spec.infers_provider(model)
+
+
+def _model_literal(call: ast.Call, spec: ClientSpec) -> str | None:
     model = next((k.value for k in call.keywords if k.arg in spec.model_args), None)
     if model is None and 0 <= spec.model_position < len(call.args):
         model = call.args[spec.model_position]
-    return isinstance(model, ast.Constant) and isinstance(model.value, str) and model.value.startswith(f"{spec.provider}:")
+    return model.value if isinstance(model, ast.Constant) and isinstance(model.value, str) else None
 
 
 def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:

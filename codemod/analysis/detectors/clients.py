@@ -13,7 +13,7 @@ from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
-from codemod.analysis.ctorforms import PARTIALS
+from codemod.analysis.ctorforms import PARTIALS, provider_inferred
 from codemod.analysis.detectors import placement, repoint
 from codemod.analysis.facts import hostname
 from codemod.analysis.summary import ctor_id
@@ -166,6 +166,8 @@ def _migration(
             start, end = ctx.span(arg.value)
             edits.append(Edit(EditKind.REPLACE, start, end, text))
     added.extend(blanks[1])
+    if provider_inferred(call, spec):  # `init_chat_model("gpt-4o")`: the mapped model no longer says OpenAI
+        added.append(ArgChange(spec.provider_arg, inserts.literal(spec.provider)))
     start, end = ctx.span(call)  # also re-lays the call out when a replacement makes it too long
     edits.append(Edit(EditKind.CALL_ARGS, start, end, args=tuple(added)))
     edits.extend(inserts.os_edits)
