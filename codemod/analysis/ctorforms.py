@@ -242,7 +242,18 @@ class ConstructorForms:
         Plain`): that class, as the project view says; anything else as it is."""
         if self.project is None or not isinstance(func, QName) or func.name in self.rules.client_by_qualname:
             return func
-        return self.project.client_class(f"n:{func.name}") or func
+        made = self.project.client_class(f"n:{func.name}")
+        if made is None:
+            return func
+        spec, qname, why, double = made
+        if double:  # test code calling a test double: `placement.double` leaves it silently
+            return ChosenClass(kept(spec, DOUBLE))
+        if why and why != spec.keep_reason:  # a kept form (LMX108); a class the rules keep is that class
+            return ChosenClass(kept(spec, why))
+        return QName(qname) if qname else ChosenClass(spec)
+
+    def own_keyword(self, call: ast.Call) -> str:
+        return own_keyword(call, self.rules)
 
     def _getattr(self, node: ast.Call, scope: Scope) -> Value | None:
         """`getattr(openai, name)`: a client class looked up by a name known only at run time."""

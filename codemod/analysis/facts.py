@@ -47,3 +47,13 @@ def hostname(url: str) -> str | None:
         return urlsplit(url).hostname
     except ValueError:
         return None
+
+
+def is_test_path(path: str) -> bool:
+    """Test code by the conventions pytest and unittest follow."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    folders = {p.lower() for p in parts[:-1]}
+    return bool(folders & {"tests", "test", "testing"}) or name.startswith("test_") or name.endswith(
+        ("_test.py", "conftest.py")
+    )

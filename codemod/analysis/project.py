@@ -13,13 +13,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from codemod.analysis.ctorforms import DOUBLE, kept
-from codemod.analysis.detectors.placement import is_test_path
-from codemod.analysis.facts import MIGRATE, Decision
+from codemod.analysis.facts import MIGRATE, Decision, is_test_path
 from codemod.analysis.modelflow import Joined
 from codemod.analysis.moduleclient import MODULE_CLIENT
 from codemod.analysis.summary import Ctor, Pass, Summary, Use
-from codemod.analysis.values import ChosenClass, ClientVal, QName
+from codemod.analysis.values import ClientVal
 from codemod.rules import ClientSpec, Rules
 
 UNSERVED_KINDS = ("coming_soon", "unserved")
@@ -317,17 +315,14 @@ class FileFacts:
         spec = next((s for s in specs if s is not None), None)
         return ClientVal(spec, None, ids) if spec is not None else None
 
-    def client_class(self, ref: str) -> QName | ChosenClass | None:
-        """The client class `ref` (`n:<qname>`) is when another module binds it to one."""
+    def client_class(self, ref: str) -> tuple[ClientSpec, str, str, bool] | None:
+        """(spec, qname, why kept, a test double called by test code) when `ref` (`n:<qname>`)
+        names a client class another module binds (`ctorforms.ConstructorForms.imported_class`)."""
         made = self.view.made(ref, self.summary)
         if made is None or made[1] == "partial":
             return None
         spec, qname, why, double = made
-        if double and is_test_path(self.summary.path):
-            return ChosenClass(kept(spec, DOUBLE))  # `placement.double`: silent
-        if why and why != spec.keep_reason:  # a kept form (LMX108); a class the rules keep is that class
-            return ChosenClass(kept(spec, why))
-        return QName(qname) if qname else ChosenClass(spec)
+        return spec, qname, why, double and is_test_path(self.summary.path)
 
     def decision(self, ctor: str) -> Decision:
         return self.view.decisions.get(ctor, MIGRATE)

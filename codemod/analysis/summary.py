@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from codemod.analysis import ctorforms as forms
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
 from codemod.analysis.facts import scope_qualname
@@ -156,7 +155,7 @@ class Collector:
         if spec is not None and state is not None:
             self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
         elif isinstance(func, QName) and self._project_name(func.name):  # `Plain()`, `Plain` from another module
-            own = forms.own_keyword(call, self.ctx.rules)
+            own = self.ctx.resolver.own_keyword(call)
             self.ctors.append(Ctor(ctor_id(self.path, call), "", self.ctx.split_target(call), "migrate", f"n:{func.name}", own))
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import ClientState, Context
 from codemod.analysis.ctorforms import DOUBLE
-from codemod.analysis.facts import Decision, hostname
+from codemod.analysis.facts import Decision, hostname, is_test_path
 from codemod.analysis.summary import ctor_id
 from codemod.analysis.valuetypes import ChosenClass, ClientVal
 from codemod.rules import ClientSpec
@@ -63,16 +63,6 @@ def double(ctx: Context, call: ast.Call, scope: Scope) -> ClientState | None:
         return None
     ctx.test_doubles = True
     return ClientState("test-double")
-
-
-def is_test_path(path: str) -> bool:
-    """Test code by the conventions pytest and unittest follow."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    folders = {p.lower() for p in parts[:-1]}
-    return bool(folders & {"tests", "test", "testing"}) or name.startswith("test_") or name.endswith(
-        ("_test.py", "conftest.py")
-    )
 
 
 def _talks_to_a_double(ctx: Context, call: ast.Call, args: Collection[str]) -> bool:
