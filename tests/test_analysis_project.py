@@ -447,6 +447,12 @@ EMBEDS = 'c.embeddings.create(model="text-embedding-3-small", input="x")\n'
             id="a partial called from another module with its own api_key= keeps the partial (LMX108)",
         ),
         pytest.param(
+            {"clients.py": FORMS, "main.py": f"import os\n\nfrom clients import Plain\n\nc = Plain(api_key=os.environ['OPENAI_API_KEY'])\n{ASK}"},
+            {"clients.py": [], "main.py": ["LMX108"]},
+            None,
+            id="a class of another module built with its own key is kept and reported (LMX108), its model not mapped",
+        ),
+        pytest.param(
             {"clients.py": PARTIAL, "main.py": f"from clients import make_client\n\nc = make_client(timeout=3)\n{ASK}"},
             {"clients.py": ["LMX101*"], "main.py": ["LMX201*"]},
             f"from clients import make_client\n\nc = make_client(timeout=3)\n{ASKED}",

@@ -133,7 +133,8 @@ class ProjectView:
 
     def _class_call(self, summary: Summary, ctor: Ctor, via: str) -> None:
         """A call of an imported name: a constructor of this module when the name is a client
-        class; a call that overrides the key of a partial of one when it passes its own."""
+        class (kept as it is when it passes its own key, URL...); a call that overrides the key
+        of a partial of one when it passes its own."""
         made = self.made(via, summary)
         if made is None:
             return
@@ -144,6 +145,8 @@ class ProjectView:
             return
         status = "as-is" if why or spec.provider_arg else "migrate"
         status = "test-double" if double and is_test_path(summary.path) else status  # a test talking to a double
+        if ctor.own and status == "migrate":  # its own key or URL: where it points is not the view's to say
+            self._overrides[ctor.id] = (ctor.id.rpartition(":")[0], ctor.own)
         self.ctors[ctor.id] = (summary, dataclasses.replace(ctor, spec=spec.id, status=status, via=None))
         self._made.setdefault((summary.path, via[2:]), set()).add(ctor.id)
 

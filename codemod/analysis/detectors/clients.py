@@ -235,13 +235,18 @@ def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) ->
     URL, organization, project or headers (or `**kwargs`): those win over the partial's, so
     adding the provider's there would send another key to the provider."""
     func = ctx.callee(call, scope)
-    if not (isinstance(func, QName) and func.name in PARTIALS):
-        return None
+    partial = isinstance(func, QName) and func.name in PARTIALS
     decision = ctx.project.decision(ctor_id(ctx.path, call)) if ctx.project is not None else None
-    if decision is not None and decision.kind == "as-is" and decision.repointed:  # a call in another module
+    if decision is not None and decision.kind == "as-is" and decision.repointed:  # `project.ProjectView._class_call`
         (site, what), target = decision.repointed[0], ctx.rules.provider.name
-        message = f"client `{_short(ctx.source(call))}`: a call of it ({site}) passes its own {what}, which would win over the {target} ones; left as it is"
+        message = (
+            f"client `{_short(ctx.source(call))}`: a call of it ({site}) passes its own {what}, which would win over the {target} ones; left as it is"
+            if partial
+            else f"client `{_short(ctx.source(call))}` of a class another module defines is built with its own {what}; left as it is"
+        )
         return ClientState("refused", [ctx.finding("LMX108", message, call)])
+    if not partial:
+        return None
     own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
     for node, where in ctx.resolver.walk({ast.Call}):
         assert isinstance(node, ast.Call)
