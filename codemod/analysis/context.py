@@ -167,6 +167,17 @@ class Context:
             return "replace"
         return "opaque"
 
+    def settled(self, kw: ast.keyword, scope: Scope) -> bool:
+        """An argument a migration leaves as it is: a key or base URL already the provider's, a
+        blank (`organization=""`, headers all blank)."""
+        value = kw.value
+        if any(kw.arg in spec.api_key_args for spec in self.rules.clients):
+            return self.key_verdict(value, scope) == "ok"
+        if any(kw.arg in spec.base_url_args for spec in self.rules.clients):
+            return self.base_verdict(value, scope) == "ok"
+        values = value.values if isinstance(value, ast.Dict) else [value]
+        return all(isinstance(v, ast.Constant) and v.value == "" for v in values)
+
     def _is_provider_url(self, node: ast.expr | None) -> bool:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             return False

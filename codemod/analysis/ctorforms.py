@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Binding, Pos, Scope, pos_of
@@ -154,12 +155,13 @@ def made_ref(val: Value, rules: Rules, *, double: bool) -> str | None:
     return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}" + ("|double" if double else "")
 
 
-def own_keyword(call: ast.Call, rules: Rules) -> str:
+def own_keyword(call: ast.Call, rules: Rules, settled: Callable[[ast.keyword], bool] = lambda kw: False) -> str:
     """The first argument of `call` that would win over a partial's key, URL, organization,
-    project or headers (`api_key=`, `**kwargs`); "" when none."""
+    project or headers (`api_key=`, `**kwargs`), unless `settled` (already the provider's);
+    "" when none."""
     own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
     own |= {*rules.source.refuse_args, "default_headers"}
-    passed = next((kw for kw in call.keywords if kw.arg is None or kw.arg in own), None)
+    passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
     if passed is None:
         return ""
     return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
@@ -252,8 +254,8 @@ class ConstructorForms:
             return ChosenClass(kept(spec, why))
         return QName(qname) if qname else ChosenClass(spec)
 
-    def own_keyword(self, call: ast.Call) -> str:
-        return own_keyword(call, self.rules)
+    def own_keyword(self, call: ast.Call, settled: Callable[[ast.keyword], bool]) -> str:
+        return own_keyword(call, self.rules, settled)
 
     def _getattr(self, node: ast.Call, scope: Scope) -> Value | None:
         """`getattr(openai, name)`: a client class looked up by a name known only at run time."""

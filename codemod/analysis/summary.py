@@ -155,7 +155,7 @@ class Collector:
         if spec is not None and state is not None:
             self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status))
         elif isinstance(func, QName) and self._project_name(func.name):  # `Plain()`, `Plain` from another module
-            own = self.ctx.resolver.own_keyword(call)
+            own = self.ctx.resolver.own_keyword(call, lambda kw: self.ctx.settled(kw, scope))
             self.ctors.append(Ctor(ctor_id(self.path, call), "", self.ctx.split_target(call), "migrate", f"n:{func.name}", own))
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)
