@@ -509,3 +509,122 @@ def test_a_connector_module_the_run_skips_stays_clean(tmp_path: Path, header: st
     """Skipped unread in the first pass (no trigger), it is not reported as skipped by the second."""
     results = migrate(tmp_path, {**WIRED, "main.py": header + WIRED_MAIN}, **options)
     assert (results["main.py"].skipped, results["main.py"].findings, results["main.py"].summary) == (None, (), None)
+
+
+# --- a client class, a class in a variable or a partial imported into another module -----------
+
+FORMS = (
+    "from openai import OpenAI\n\n\nclass Plain(OpenAI):\n    pass\n\n\n"
+    "class Odd(OpenAI):\n    def __new__(cls):\n        return super().__new__(cls)\n\n\nClient = OpenAI\n"
+)
+PARTIAL = "import functools\n\nfrom openai import OpenAI\n\nmake_client = functools.partial(OpenAI, max_retries=1)\n"
+NOT_A_CLIENT = "class Plain:\n    def __init__(self, max_retries=0):\n        self.chat = None\n"
+LINES = (
+    'api_key=os.environ["LUMYX_API_KEY"],\n'
+    '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n'
+    '    organization="",\n    project="",\n'
+)
+ASK = 'c.chat.completions.create(model="gpt-4", messages=[])\n'
+ASKED = 'c.chat.completions.create(model="nova_1_1", messages=[])\n'
+EMBEDS = 'c.embeddings.create(model="text-embedding-3-small", input="x")\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "expected", "main_after"),
+    [
+        pytest.param(
+            {"clients.py": FORMS, "main.py": f"from clients import Plain\n\nc = Plain(max_retries=1)\n{ASK}"},
+            {"clients.py": [], "main.py": ["LMX101*", "LMX201*"]},
+            f"import os\n\nfrom clients import Plain\n\nc = Plain(\n    max_retries=1,\n    {LINES})\n{ASKED}",
+            id="a bare subclass imported and called is a constructor there, migrated with its model",
+        ),
+        pytest.param(
+            {"clients.py": FORMS, "main.py": f"import clients\n\nc = clients.Client()\n{ASK}"},
+            {"clients.py": [], "main.py": ["LMX101*", "LMX201*"]},
+            f"import os\n\nimport clients\n\nc = clients.Client(\n    {LINES})\n{ASKED}",
+            id="a class held in a variable, reached through the module",
+        ),
+        pytest.param(
+            {"clients.py": FORMS, "main.py": f"from clients import Plain\n\nc = Plain()\n{ASK}{EMBEDS}"},
+            {"clients.py": [], "main.py": ["LMX106"]},
+            None,
+            id="a bare subclass whose instance also embeds stays on OpenAI, reported (LMX106)",
+        ),
+        pytest.param(
+            {"clients.py": FORMS, "main.py": f"from clients import Odd\n\nc = Odd()\n{ASK}"},
+            {"clients.py": [], "main.py": ["LMX108"]},
+            None,
+            id="a subclass the tool cannot follow is kept where it is called (LMX108)",
+        ),
+        pytest.param(
+            {"clients.py": PARTIAL, "main.py": f"from clients import make_client\n\nc = make_client(api_key='sk-x')\n{ASK}"},
+            {"clients.py": ["LMX108"], "main.py": []},
+            None,
+            id="a partial called from another module with its own api_key= keeps the partial (LMX108)",
+        ),
+        pytest.param(
+            {"clients.py": FORMS, "main.py": f"import os\n\nfrom clients import Plain\n\nc = Plain(api_key=os.environ['OPENAI_API_KEY'])\n{ASK}"},
+            {"clients.py": [], "main.py": ["LMX108"]},
+            None,
+            id="a class of another module built with its own key is kept and reported (LMX108), its model not mapped",
+        ),
+        pytest.param(
+            {"clients.py": PARTIAL, "main.py": f"from clients import make_client\n\nc = make_client(timeout=3)\n{ASK}"},
+            {"clients.py": ["LMX101*"], "main.py": ["LMX201*"]},
+            f"from clients import make_client\n\nc = make_client(timeout=3)\n{ASKED}",
+            id="must not touch: a partial called with other arguments is migrated at the partial",
+        ),
+        pytest.param(
+            {"clients.py": NOT_A_CLIENT, "main.py": f"from clients import Plain\n\nc = Plain(max_retries=1)\n{ASK}"},
+            {"clients.py": [], "main.py": ["LMX201"]},
+            None,
+            id="must not touch: a project class of the same name that is no client",
+        ),
+        pytest.param(
+            {"clients.py": FORMS, "main.py": "from clients import Plain\n\nprint(Plain)\nx = str(Plain)\n"},
+            {"clients.py": [], "main.py": []},
+            None,
+            id="must not touch: the class named, never called",
+        ),
+    ],
+)
+def test_a_client_class_imported_from_another_module(
+    tmp_path: Path, files: dict[str, str], expected: dict[str, list[str]], main_after: str | None
+) -> None:
+    results = migrate(tmp_path, files)
+    assert {name: codes(results[name]) if name in results else [] for name in files} == expected
+    after = {n: results[n].new_text or text if n in results else text for n, text in files.items()}
+    assert after["main.py"] == (main_after or files["main.py"])
+    if "LMX101*" not in expected["clients.py"] + expected["main.py"]:
+        assert after == files, "nothing kept is rewritten"
+    again = migrate(tmp_path, after)
+    assert [n for n, r in again.items() if r.changed] == [], "a second run changes nothing"
+
+
+def test_a_client_class_re_exported_by_a_package(tmp_path: Path) -> None:
+    """`pkg/__init__.py` re-exports the subclass; the module calling it through the package builds it."""
+    (tmp_path / "pkg").mkdir()
+    files = {
+        "pkg/clients.py": FORMS,
+        "pkg/__init__.py": "from .clients import Plain\n",
+        "main.py": f"from pkg import Plain\n\nc = Plain()\n{EMBEDS}",
+    }
+    results = migrate(tmp_path, files)
+    assert codes(results["main.py"]) == ["LMX106"]
+    assert not results["main.py"].changed
+
+
+@pytest.mark.parametrize(
+    ("importer", "expected"),
+    [
+        pytest.param("tests/test_bot.py", [], id="a test module calling a fake client of another module: silent"),
+        pytest.param("app_main.py", ["LMX108"], id="must not hide: application code calling the same class is told it is kept"),
+    ],
+)
+def test_a_fake_client_imported_by_a_test(tmp_path: Path, importer: str, expected: list[str]) -> None:
+    (tmp_path / "tests").mkdir()
+    fake = "from openai import OpenAI\n\n\nclass FakeClient(OpenAI):\n    def __init__(self):\n        self.sent = []\n"
+    user = f"from tests.fakes import FakeClient\n\n\ndef test_reply():\n    c = FakeClient()\n    {ASK}"
+    results = migrate(tmp_path, {"tests/fakes.py": fake, importer: user})
+    assert codes(results[importer]) == expected
+    assert [r.path for r in results.values() if r.changed] == []

@@ -908,6 +908,22 @@ INIT_CHAT_MODEL = [
         f'{INIT}llm = init_chat_model(\n    model="openai:nova_1_1",\n{ARGS}    {HEADERS},\n)\n',
         id="init_chat_model(model=...) with OpenAI's key read: the read replaced",
     ),
+    pytest.param(
+        f'{INIT}llm = init_chat_model("gpt-4o", temperature=0)\n',
+        f'{INIT}llm = init_chat_model(\n    "nova_1_1",\n    temperature=0,\n{ARGS}    {HEADERS},\n    model_provider="openai",\n)\n',
+        id="init_chat_model('gpt-4o') with no provider: inferred OpenAI, named once the model is mapped",
+    ),
+    pytest.param(
+        f'{INIT}llm = init_chat_model(model="gpt-4-turbo")\n',
+        f'{INIT}llm = init_chat_model(\n    model="nova_1_1",\n{ARGS}    {HEADERS},\n    model_provider="openai",\n)\n',
+        id="a gpt model by keyword is inferred OpenAI too",
+    ),
+    pytest.param(
+        'import os\nfrom langchain.chat_models.base import init_chat_model\nllm = init_chat_model("gpt-4")\n',
+        'import os\nfrom langchain.chat_models.base import init_chat_model\nllm = init_chat_model(\n'
+        f'    "nova_1_1",\n{ARGS}    {HEADERS},\n    model_provider="openai",\n)\n',
+        id="the langchain.chat_models.base import path",
+    ),
 ]
 
 
@@ -928,6 +944,9 @@ INIT_UNTOUCHED = [
         id="a partial of init_chat_model is not a client class partial",
     ),
     pytest.param('def init_chat_model(*a, **k): ...\nllm = init_chat_model("openai:x")\n', id="a local function of that name"),
+    pytest.param(f'{INIT}llm = init_chat_model("claude-3-5-sonnet")\n', id="no provider and a model LangChain infers another provider from"),
+    pytest.param(f'{INIT}llm = init_chat_model("my-gpt-4o")\n', id="no provider and a model that only contains gpt"),
+    pytest.param(f'{INIT}llm = init_chat_model(MODEL)\n', id="no provider and a model known only at run time"),
 ]
 
 
@@ -981,3 +1000,56 @@ def test_a_run_time_choice_between_classes_built_alike_is_migrated() -> None:
     assert_rewrite(before, after)
     mixed = before.replace("AsyncOpenAI", "AzureOpenAI")
     assert codes(mixed) == ["LMX108"]
+
+
+# --- a placeholder base URL in a constructor (rules module_config.placeholder_base_urls) --------
+
+PLACEHOLDERS = [
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://...")\n',
+        f"import os\nfrom openai import OpenAI\nc = OpenAI(\n    {BASE},\n    {KEY},\n)\n",
+        id="https://... copied from a README meant OpenAI's: replaced, not LMX102",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nc = OpenAI(base_url="https://YOUR_ENDPOINT", timeout=3)\n',
+        f"import os\nfrom openai import OpenAI\nc = OpenAI(\n    {BASE},\n    timeout=3,\n    {KEY},\n)\n",
+        id="https://YOUR_ENDPOINT in capitals is a placeholder",
+    ),
+    pytest.param(
+        'import os\nfrom openai import OpenAI\nURL = "https://<your-host>/v1"\nc = OpenAI(base_url=URL)\n',
+        f'import os\nfrom openai import OpenAI\nURL = "https://<your-host>/v1"\nc = OpenAI(\n    {BASE},\n    {KEY},\n)\n',
+        id="a bracketed placeholder held in a constant",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), PLACEHOLDERS)
+def test_a_placeholder_base_url_counts_as_openais(before: str, after: str) -> None:
+    assert_rewrite(before, after)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('from openai import OpenAI\nc = OpenAI(base_url="https://your-endpoint.example/v1")\n', id="a real host in lower case"),
+        pytest.param('from openai import OpenAI\nc = OpenAI(base_url="https://api.your_company.com/...")\n', id="dots after a real host"),
+        pytest.param('from openai import OpenAI\nc = OpenAI(base_url="http://localhost:8000/v1")\n', id="a local server"),
+    ],
+)
+def test_a_real_base_url_is_not_a_placeholder(source: str) -> None:
+    assert codes(source) == ["LMX102"]
+    assert_noop(source)
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        pytest.param("o1-preview", ["LMX101*", "LMX202"], id="o1*: OpenAI inferred, the model left for a person"),
+        pytest.param("o3-mini", ["LMX101*", "LMX202"], id="o3*: OpenAI inferred"),
+        pytest.param("gemini-1.5-pro", [], id="must not touch: a model LangChain infers Google from"),
+    ],
+)
+def test_init_chat_model_infers_openai_from_the_model(model: str, expected: list[str]) -> None:
+    from codemod.rules import load_rules
+
+    assert codes(f'{INIT}llm = init_chat_model("{model}")\n', load_rules()) == expected

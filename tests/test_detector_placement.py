@@ -117,3 +117,42 @@ def test_re_pointed_by_code_it_is_handed_to(source: str, split: bool, expected: 
     assert [f.code + ("*" if f.fix else "") for f in found] == expected
     if "LMX309" in expected:
         assert apply_fixes(source, found) == source
+
+
+# A fake client subclass in test code: the test talks to the double, never to OpenAI.
+FAKE_INIT = "from openai import OpenAI\n\nclass FakeClient(OpenAI):\n    def __init__(self):\n        self.sent = []\n\n"
+FAKE_CHAT = "from openai import OpenAI\n\nclass FakeClient(OpenAI):\n    chat = object()\n\n"
+FAKE_METHOD = "from openai import OpenAI\n\nclass FakeClient(OpenAI):\n    @property\n    def chat(self):\n        return self\n\n"
+FAKE_ATTR = (
+    "from openai import OpenAI\n\nclass FakeClient(OpenAI):\n    def __init__(self):\n"
+    "        super().__init__(max_retries=0)\n        self.chat = object()\n\n"
+)
+FAKE_BASE = FAKE_CHAT + "class Fancier(FakeClient):\n    pass\n\n"
+USE = 'def test_reply():\n    c = FakeClient()\n    c.chat.completions.create(model="gpt-4", messages=[])\n'
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "expected"),
+    [
+        pytest.param(FAKE_INIT + USE, "tests/test_bot.py", [], id="an __init__ without super().__init__ in a test: a double, silent (no LMX108)"),
+        pytest.param(FAKE_CHAT + USE, "tests/test_bot.py", [], id="its own chat attribute: a double"),
+        pytest.param(FAKE_METHOD + USE, "test_bot.py", [], id="its own chat property: a double"),
+        pytest.param(FAKE_ATTR + USE, "tests/conftest.py", [], id="self.chat replaced after super().__init__: a double"),
+        pytest.param(FAKE_BASE + USE.replace("FakeClient()", "Fancier()"), "tests/test_bot.py", [], id="a subclass of a double is one"),
+        pytest.param(FAKE_INIT + USE, "app/bot.py", ["LMX108"], id="must not hide: the same class outside tests is kept and reported"),
+        pytest.param(FAKE_CHAT + USE, "app/bot.py", ["LMX101*", "LMX201*"], id="must not hide: its own chat outside tests is migrated as before"),
+        pytest.param(
+            "from openai import OpenAI\n\nclass Plain(OpenAI):\n    pass\n\n" + USE.replace("FakeClient()", "Plain()"),
+            "tests/test_live.py",
+            ["LMX101*", "LMX201*"],
+            id="must not hide: a bare subclass in a test really calls OpenAI and is migrated",
+        ),
+    ],
+)
+def test_fake_client_subclasses(source: str, path: str, expected: list[str]) -> None:
+    assert codes(source, path) == expected
+    found = analyse(source, default_rules(), path=path)
+    after = apply_fixes(source, found)
+    if not expected:
+        assert after == source
+    assert apply_fixes(after, analyse(after, default_rules(), path=path)) == after

@@ -104,9 +104,9 @@ def test_unknown_model_has_no_rule() -> None:
         pytest.param("extends = false\n[provider]\nname = 'x'\n", "provider.base_url: missing required key", id="replacing file must be complete"),
         pytest.param("provider = 1\n", "provider: must be a table", id="a table that is not one"),
         pytest.param('clients = "x"\n', "clients: must be an array of tables ([[clients]])", id="clients not an array"),
-        pytest.param("clients = [1]\n", "clients[13]: must be a table", id="a client that is not a table"),
-        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\n', "clients[13].names: missing required key", id="client without names"),
-        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\nnames = []\nazure = "yes"\n', "clients[13].azure: must be true or false, got a string", id="boolean"),
+        pytest.param("clients = [1]\n", "clients[14]: must be a table", id="a client that is not a table"),
+        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\n', "clients[14].names: missing required key", id="client without names"),
+        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\nnames = []\nazure = "yes"\n', "clients[14].azure: must be true or false, got a string", id="boolean"),
         pytest.param('[chat]\ntemperature_max = "2"\n', "chat.temperature_max: must be a number, got a string", id="number"),
         pytest.param("[legacy]\nChatCompletion = 1\n", "legacy: must be a table of strings", id="legacy not strings"),
         pytest.param("[models]\nmap = 1\n", "models.map: must be an array of tables ([[models.map]])", id="model map not an array"),
@@ -115,7 +115,7 @@ def test_unknown_model_has_no_rule() -> None:
         pytest.param('[[models.map]]\nmatch = [""]\naction = "keep"\n', "models.map[0].match: bad glob '': empty", id="empty glob"),
         pytest.param('[source]\nbase_urls = ["https://[x"]\n', "source.base_urls: bad glob 'https://[x': unclosed '['", id="bad glob in a source list"),
         pytest.param('[provider]\ndocs_url = "x"\n', "provider.docs_url: unknown key (known: api_key_env, base_url, base_url_env, key_prefix, models, name)", id="a key nothing read is gone"),
-        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\nnames = []\nsdk = true\n', "clients[13].sdk: unknown key", id="sdk is gone too"),
+        pytest.param('[[clients]]\nid = "x"\nmodule = "m"\nnames = []\nsdk = true\n', "clients[14].sdk: unknown key", id="sdk is gone too"),
     ],
 )
 def test_bad_rules_are_refused_with_path_key_reason(tmp_path: Path, text: str, message: str) -> None:

@@ -175,6 +175,17 @@ class Context:
             return "replace"
         return "opaque"
 
+    def settled(self, kw: ast.keyword, scope: Scope) -> bool:
+        """An argument a migration leaves as it is: a key or base URL already the provider's, a
+        blank (`organization=""`, headers all blank)."""
+        value = kw.value
+        if any(kw.arg in spec.api_key_args for spec in self.rules.clients):
+            return self.key_verdict(value, scope) == "ok"
+        if any(kw.arg in spec.base_url_args for spec in self.rules.clients):
+            return self.base_verdict(value, scope) == "ok"
+        values = value.values if isinstance(value, ast.Dict) else [value]
+        return all(isinstance(v, ast.Constant) and v.value == "" for v in values)
+
     def _is_provider_url(self, node: ast.expr | None) -> bool:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             return False
@@ -195,8 +206,8 @@ class Context:
             url = str(value.node.value)
             if url.rstrip("/").startswith(self.rules.provider.base_url.rstrip("/")):
                 return "ok"
-            if self.rules.source.is_openai_url(url):
-                return "replace"
+            if self.rules.source.is_openai_url(url) or self.rules.module_config.is_placeholder(url):
+                return "replace"  # a placeholder copied from a README (`"https://..."`) meant OpenAI's
             return "elsewhere"
         return "opaque"
 

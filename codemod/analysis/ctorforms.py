@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Binding, Pos, Scope, pos_of
@@ -15,12 +16,15 @@ from codemod.analysis.valuetypes import (
     ClassVal,
     ClientVal,
     PartialVal,
+    ProjectFacts,
     QName,
     Unknown,
     Value,
 )
 from codemod.rules import ClientSpec, Rules
 
+# The keep reason of a test double another module of test code calls (the project view's word).
+DOUBLE = "a test double"
 # `functools.partial(OpenAI, ...)`: the partial is the constructor, calling it builds a client.
 PARTIALS = frozenset({"functools.partial"})
 # `field(default_factory=OpenAI)`: the class is called with no arguments by the framework.
@@ -93,7 +97,8 @@ def client_class(val: object, rules: Rules) -> ClientSpec | None:
 
 def for_provider(call: ast.Call, spec: ClientSpec) -> bool:
     """Does this call of a one-provider factory (`init_chat_model`) build the client `spec` is?
-    Only when it names the provider literally, by argument or as the model's prefix."""
+    Only when it names the provider literally, by argument or as the model's prefix, or names
+    a model the factory infers the provider from."""
     if not spec.provider_arg:
         return True
     named = next((k.value for k in call.keywords if k.arg == spec.provider_arg), None)
@@ -101,10 +106,24 @@ def for_provider(call: ast.Call, spec: ClientSpec) -> bool:
         return isinstance(named, ast.Constant) and named.value == spec.provider
     if any(k.arg is None for k in call.keywords):
         return False  # a `**spread` may name another provider
+    model = _model_literal(call, spec)
+    return model is not None and (model.startswith(f"{spec.provider}:") or (":" not in model and spec.infers_provider(model)))
+
+
+def provider_inferred(call: ast.Call, spec: ClientSpec) -> bool:
+    """Does this factory call leave the provider to be inferred from the model's name (which
+    the provider's model name, once mapped, no longer tells)?"""
+    if not spec.provider_arg or any(k.arg in (spec.provider_arg, None) for k in call.keywords):
+        return False
+    model = _model_literal(call, spec)
+    return model is not None and ":" not in model and spec.infers_provider(model)
+
+
+def _model_literal(call: ast.Call, spec: ClientSpec) -> str | None:
     model = next((k.value for k in call.keywords if k.arg in spec.model_args), None)
     if model is None and 0 <= spec.model_position < len(call.args):
         model = call.args[spec.model_position]
-    return isinstance(model, ast.Constant) and isinstance(model.value, str) and model.value.startswith(f"{spec.provider}:")
+    return model.value if isinstance(model, ast.Constant) and isinstance(model.value, str) else None
 
 
 def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
@@ -123,6 +142,31 @@ def choice(candidates: list[Value], rules: Rules, why: str) -> Value | None:
     return ChosenClass(kept(first, why))
 
 
+def made_ref(val: Value, rules: Rules, *, double: bool) -> str | None:
+    """What a module-level name that is a client class (a subclass without its own constructor,
+    a class held in a variable) or a partial of one tells the project: `k:<spec>|<qname>|<why>`
+    (`partial` for the qname of a partial, `|double` for a test double), so that another module
+    calling it builds a client."""
+    if isinstance(val, PartialVal):
+        return f"k:{val.spec.id}|partial|"
+    spec = client_class(val, rules)
+    if spec is None or spec.provider_arg:
+        return None
+    return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}" + ("|double" if double else "")
+
+
+def own_keyword(call: ast.Call, rules: Rules, settled: Callable[[ast.keyword], bool] = lambda kw: False) -> str:
+    """The first argument of `call` that would win over a partial's key, URL, organization,
+    project or headers (`api_key=`, `**kwargs`), unless `settled` (already the provider's);
+    "" when none."""
+    own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
+    own |= {*rules.source.refuse_args, "default_headers"}
+    passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
+    if passed is None:
+        return ""
+    return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
+
+
 @dataclass(frozen=True)
 class Subclass:
     """A subclass of a client class: what its base is, and the `super().__init__(...)` call
@@ -136,6 +180,9 @@ class ConstructorForms:
     """The `values.Resolver` part that says what builds a client besides calling its class."""
 
     rules: Rules
+    project: ProjectFacts | None
+    scope_of: dict[int, Scope]
+    module: Scope
     _subclasses: dict[int, Subclass | None]
 
     def value(self, node: ast.expr | None, scope: Scope) -> Value:
@@ -147,6 +194,7 @@ class ConstructorForms:
     def constructor(self, call: ast.Call, func: Value, scope: Scope) -> ClientSpec | None:
         """The client spec when `call` builds a client where it is written (the class called, a
         kept class, a partial or a field factory of one), else None."""
+        func = self.imported_class(func)
         spec = client_class(func, self.rules)
         if spec is not None:
             return spec if for_provider(call, spec) else None
@@ -170,6 +218,7 @@ class ConstructorForms:
 
     def _built(self, node: ast.Call, func: Value, scope: Scope) -> Value | None:
         """What a call builds when it builds a client (or a partial of one); None otherwise."""
+        func = self.imported_class(func)
         spec = client_class(func, self.rules)
         if spec is not None:
             return ClientVal(spec, node) if for_provider(node, spec) else None
@@ -189,6 +238,24 @@ class ConstructorForms:
         if isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2:
             return self._getattr(node, scope)
         return None
+
+    def imported_class(self, func: Value) -> Value:
+        """A name another module of the project binds to a client class (`from clients import
+        Plain`): that class, as the project view says; anything else as it is."""
+        if self.project is None or not isinstance(func, QName) or func.name in self.rules.client_by_qualname:
+            return func
+        made = self.project.client_class(f"n:{func.name}")
+        if made is None:
+            return func
+        spec, qname, why, double = made
+        if double:  # test code calling a test double: `placement.double` leaves it silently
+            return ChosenClass(kept(spec, DOUBLE))
+        if why and why != spec.keep_reason:  # a kept form (LMX108); a class the rules keep is that class
+            return ChosenClass(kept(spec, why))
+        return QName(qname) if qname else ChosenClass(spec)
+
+    def own_keyword(self, call: ast.Call, settled: Callable[[ast.keyword], bool]) -> str:
+        return own_keyword(call, self.rules, settled)
 
     def _getattr(self, node: ast.Call, scope: Scope) -> Value | None:
         """`getattr(openai, name)`: a client class looked up by a name known only at run time."""
@@ -247,6 +314,39 @@ class ConstructorForms:
 
     def client_subclass(self, cls: Scope) -> bool:
         return isinstance(cls.node, ast.ClassDef) and self._subclass(ClassVal(cls.node, cls)) is not None
+
+    def exported(self, binding: Binding, val: Value) -> str | None:
+        """`made_ref` of a module-level name this module binds (not one it imports)."""
+        if binding.kind == "import":
+            return None
+        double = binding.kind == "class" and binding.node is not None and self.double_class(binding.node, self.module)
+        return made_ref(val, self.rules, double=double)
+
+    def double(self, func: ast.expr, scope: Scope) -> bool:
+        """Is the class `func` names (or one it derives from, in this module) a test double: an
+        `__init__` that never builds the client, or an API resource of its own (`chat = ...`,
+        `def chat(self)`, `self.chat = ...`)? Asked of test code only."""
+        owner = scope.class_scope if isinstance(func, ast.Attribute) and is_super_init(func) else None
+        return self.double_class(owner.node if owner is not None else func, scope)
+
+    def double_class(self, start: ast.AST, scope: Scope) -> bool:
+        """`double` from a class (or a name of one, looked up in `scope`)."""
+        todo: list[tuple[ast.AST, Scope]] = [(start, scope)]
+        seen: set[int] = set()
+        while todo:
+            node, where = todo.pop()
+            binding = self.lookup(node.id, where, pos_of(node)) if isinstance(node, ast.Name) else None
+            cls = binding.node if binding is not None and binding.kind == "class" else node
+            inner = self.scope_of.get(id(cls)) if isinstance(cls, ast.ClassDef) else None
+            if not isinstance(cls, ast.ClassDef) or inner is None or id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            init = method(cls, "__init__")
+            names = {*inner.self_attrs, *inner.bindings}
+            if (init is not None and not super_inits(init)) or any(self.rules.endpoints.is_resource_root(n) for n in names):
+                return True
+            todo.extend((b, inner.parent or inner) for b in cls.bases)
+        return False
 
     def _calls_on_self(self, cls: ast.ClassDef) -> bool:
         """Does a method of `cls` reach the API through `self` (`self.chat...`)?"""

@@ -92,3 +92,13 @@ def module_name(path: str) -> str:
     if parts and parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def is_test_path(path: str) -> bool:
+    """Test code by the conventions pytest and unittest follow."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    folders = {p.lower() for p in parts[:-1]}
+    return bool(folders & {"tests", "test", "testing"}) or name.startswith("test_") or name.endswith(
+        ("_test.py", "conftest.py")
+    )

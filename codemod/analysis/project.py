@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from codemod.analysis.facts import MIGRATE, ClientRecord, Decision
+from codemod.analysis.facts import MIGRATE, ClientRecord, Decision, is_test_path
 from codemod.analysis.modelflow import Joined
 from codemod.analysis.moduleclient import MODULE_CLIENT
 from codemod.analysis.summary import Ctor, Pass, Summary, Use
@@ -34,9 +34,11 @@ class ProjectView:
             parts = summary.module.split(".")
             for i in range(len(parts)):
                 self._suffixes.setdefault(".".join(parts[i:]), []).append(summary)
-        self.ctors = {c.id: (s, c) for s in self.summaries.values() for c in s.ctors}
+        self.ctors = {c.id: (s, c) for s in self.summaries.values() for c in s.ctors if c.via is None}
         _merge_module_client(self.ctors, self.summaries.values())
         self.specs: dict[str, ClientSpec] = {spec.id: spec for spec in rules.clients}
+        self._made: dict[tuple[str, str], set[str]] = {}  # (path, qname called) -> constructors there
+        self._overrides: dict[str, tuple[str, str]] = {}  # partial -> (where, `api_key=`) a call passes
         self._passes: dict[tuple[str, str], list[tuple[Summary, Pass]]] = {}
         for summary in self.summaries.values():
             for p in summary.passes:
@@ -44,6 +46,10 @@ class ProjectView:
                 if target is not None:
                     self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
         self._memo: dict[tuple[str, str], frozenset[str]] = {}
+        for summary in self.summaries.values():
+            for ctor in summary.ctors:
+                if ctor.via is not None:
+                    self._class_call(summary, ctor, ctor.via)
         self.model_names = Joined({s.path: s.names for s in self.summaries.values() if s.names})
         self._read_constants()
         self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
@@ -68,6 +74,8 @@ class ProjectView:
         kind, _, rest = ref.partition(":")
         if kind == "c":
             return frozenset({rest})
+        if kind == "f" and (where.path, rest) in self._made:  # `Plain()`: a class of another module
+            return frozenset(self._made[(where.path, rest)])
         if kind in ("n", "f"):
             return self._exported(self._absolute(rest, where), call=kind == "f")
         if kind == "p":
@@ -104,6 +112,43 @@ class ProjectView:
             if key in s.exports and (f".{s.module}".find(f".{package}.") != -1 or s.module.startswith(f"{package}."))
         ]
         return (found[0], name) if len(found) == 1 else None
+
+    def made(self, ref: str, where: Summary, seen: frozenset[str] = frozenset()) -> tuple[ClientSpec, str, str, bool] | None:
+        """(spec, qname or `partial`, why kept, a test double) when the `n:` ref `ref` names a client class or a
+        partial another module binds (`ctorforms.made_ref`), following re-exports."""
+        qname = self._absolute(ref[2:], where)
+        found = self._split_name(qname) or self._re_exported(qname, call=False) if ref.startswith("n:") else None
+        if found is None or ref in seen:
+            return None
+        module, name = found
+        for r in sorted(module.exports.get(name, ())):
+            if r.startswith("k:"):
+                spec_id, qname, why, *double = r[2:].split("|")
+                spec = self.specs.get(spec_id)
+                return (spec, qname, why, bool(double)) if spec is not None else None
+            made = self.made(r, module, seen | {ref})
+            if made is not None:
+                return made
+        return None
+
+    def _class_call(self, summary: Summary, ctor: Ctor, via: str) -> None:
+        """A call of an imported name: a constructor of this module when the name is a client
+        class (kept as it is when it passes its own key, URL...); a call that overrides the key
+        of a partial of one when it passes its own."""
+        made = self.made(via, summary)
+        if made is None:
+            return
+        spec, qname, why, double = made
+        if qname == "partial":
+            for pid in self._exported(self._absolute(via[2:], summary), call=True) if ctor.own else ():
+                self._overrides.setdefault(pid, (ctor.id.rpartition(":")[0], ctor.own))
+            return
+        status = "as-is" if why or spec.provider_arg else "migrate"
+        status = "test-double" if double and is_test_path(summary.path) else status  # a test talking to a double
+        if ctor.own and status == "migrate":  # its own key or URL: where it points is not the view's to say
+            self._overrides[ctor.id] = (ctor.id.rpartition(":")[0], ctor.own)
+        self.ctors[ctor.id] = (summary, dataclasses.replace(ctor, spec=spec.id, status=status, via=None))
+        self._made.setdefault((summary.path, via[2:]), set()).add(ctor.id)
 
     def _param(self, where: Summary, function: str, param: str) -> frozenset[str]:
         """What the call sites pass as `param`; those of a class (`Service(client)`) for the
@@ -154,8 +199,8 @@ class ProjectView:
             if ctor.status in ("test-double", "lumyx"):
                 decisions[cid] = Decision("ignore") if ctor.status == "test-double" else MIGRATE
                 continue
-            if ctor.status != "migrate":
-                decisions[cid] = Decision("as-is")
+            if ctor.status != "migrate" or cid in self._overrides:
+                decisions[cid] = Decision("as-is", repointed=(self._overrides[cid],) if cid in self._overrides else ())
                 continue
             why = {id(u): self._why_kept(s, u) for s, u in uses.get(cid, []) if u.kind != "repoint"}
             unserved = [(s, u) for s, u in uses.get(cid, []) if why.get(id(u)) is not None]
@@ -264,8 +309,10 @@ class ProjectView:
             return False
         if any(p == path for p, _ in self.blocked) or self.model_names.changes(summary.names):
             return True
-        if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") for c in summary.ctors):
+        if any(self.decisions.get(c.id, MIGRATE).kind in ("keep", "split") or c.id in self._overrides for c in summary.ctors):
             return True
+        if any(c.via is not None and c.id in self.ctors for c in summary.ctors):
+            return True  # it calls a client class of another module
         if any(c.id == MODULE_CLIENT and c.status == "migrate" for c in summary.ctors):
             return self.decisions[MODULE_CLIENT].kind != "migrate"  # left by another module
         remote = [r for u in summary.uses for r in u.refs if not r.startswith("c:")]
@@ -312,6 +359,15 @@ class FileFacts:
         specs = [self.view.specs.get(self.view.ctors[i][1].spec) for i in sorted(ids) if i in self.view.ctors]
         spec = next((s for s in specs if s is not None), None)
         return ClientVal(spec, None, ids) if spec is not None else None
+
+    def client_class(self, ref: str) -> tuple[ClientSpec, str, str, bool] | None:
+        """(spec, qname, why kept, a test double called by test code) when `ref` (`n:<qname>`)
+        names a client class another module binds (`ctorforms.ConstructorForms.imported_class`)."""
+        made = self.view.made(ref, self.summary)
+        if made is None or made[1] == "partial":
+            return None
+        spec, qname, why, double = made
+        return spec, qname, why, double and is_test_path(self.summary.path)
 
     def decision(self, ctor: str) -> Decision:
         return self.view.decisions.get(ctor, MIGRATE)

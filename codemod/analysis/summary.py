@@ -45,6 +45,8 @@ class Ctor:
     status: str
     name: str = ""  # the class as the code calls it (`OpenAI`, `openai.AsyncOpenAI`)
     in_cell: tuple[int, int] | None = None  # in a notebook, (cell, line in it); the id counts lines in the whole
+    via: str | None = None  # `n:<qname>`: a call of an imported name, a constructor if the view finds a class
+    own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ctorforms.own_keyword`)
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,12 @@ class Collector:
         state = self.ctx.client_states.get(id(call))
         spec = self.ctx.resolver.constructor(call, func, scope) if state is not None else None
         if spec is not None and state is not None:
-            ctor = Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status, self.ctx.source(call.func))
-            self.ctors.append(ctor)
+            name = self.ctx.source(call.func)
+            self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status, name=name))
+        elif isinstance(func, QName) and self._project_name(func.name):  # `Plain()`, `Plain` from another module
+            own = self.ctx.resolver.own_keyword(call, lambda kw: self.ctx.settled(kw, scope))
+            target, name = self.ctx.split_target(call), self.ctx.source(call.func)
+            self.ctors.append(Ctor(ctor_id(self.path, call), "", target, "migrate", name, via=f"n:{func.name}", own=own))
         self._use(call, func, scope)
         callee = self._callee(call, func, scope)
         if callee is None:
@@ -166,8 +172,7 @@ class Collector:
                 self.passes.append(Pass(callee, param, refs))
 
     def _set_from_outside(self, target: ast.Attribute, value: ast.Call, scope: Scope) -> None:
-        """`svc.client = make_client()` on an instance of a project class: a pass to the
-        `__init__` parameter (or class field) of that name."""
+        """`svc.client = make_client()` on a project class's instance: a pass to its `__init__` parameter (or field)."""
         assert isinstance(target.value, ast.Name)
         owner = self._instance_of(target.value, scope)
         if owner is None:
@@ -186,8 +191,7 @@ class Collector:
         return frozenset("f:" + r[2:] for r in self._project_name(built.name))
 
     def _instance_of(self, name: ast.Name, scope: Scope) -> str | None:
-        """`n:<class>` when `name` is bound to an instance of a project class (imported, or
-        of this module); None for anything else (`requests.get(...)`'s result)."""
+        """`n:<class>` when `name` is an instance of a project class; None for anything else (`requests.get(...)`)."""
         made = self.ctx.value(name, scope)
         if isinstance(made, RefVal) and made.ref.startswith("f:") and self._project_name(made.ref[2:]):
             return "n:" + made.ref[2:]
@@ -241,8 +245,7 @@ class Collector:
         self.names.on_use(len(self.uses) - 1, call, scope)
 
     def _imported_model(self, call: ast.Call, scope: Scope) -> str | None:
-        """The imported constant a call's `model=` names (`settings.MODEL`, `from c import M`):
-        whether another module may rewrite it depends on where this call goes."""
+        """The imported constant a call's `model=` names: whether another module may rewrite it depends on this call."""
         for kw in call.keywords:
             if kw.arg == "model" and isinstance(kw.value, ast.Name | ast.Attribute):
                 val = self.ctx.value(kw.value, scope)
@@ -311,8 +314,7 @@ class Collector:
                     self.uses.append(Use(refs, f"{self.ctx.source(receiver)}.{what}", "repoint", at.lineno, at.col_offset + 1))
 
     def summary(self, repoints: Sequence[tuple[ast.AST, Scope]] = ()) -> Summary:
-        """What the module tells the project; `repoints` the lines that may re-point a client
-        (`detectors.repoint.candidates`), found once for both."""
+        """What the module tells the project; `repoints` the lines that may re-point a client (found once for both)."""
         self._repoints(repoints)
         resolver = self.ctx.resolver
         exports: dict[str, Refs] = {}
@@ -322,6 +324,9 @@ class Collector:
             refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
+            made = resolver.exported(real[-1], val)
+            if made is not None:  # `class Plain(OpenAI): pass`, `Client = OpenAI`, a partial
+                exports[name] = frozenset({made})
             built = resolver.builds(val)  # a partial or subclass of a client class, called there
             if built is not None:
                 exports[f"{name}()"] = self.refs(built)
@@ -373,8 +378,7 @@ class Collector:
                 self.module_status = stronger(self.module_status, "as-is")  # a key per call (LMX404)
 
     def _project_name(self, qname: str) -> Refs:
-        """An imported name kept for the project view (a re-export it may have to follow), unless
-        it surely comes from outside the project: the stdlib or a client module of the rules."""
+        """An imported name kept for the project view, unless it surely comes from the stdlib or a client module."""
         root = qname.split(".")[0]
         if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()

@@ -143,6 +143,12 @@ class ClientSpec:
     provider: str = ""
     # Where the model is when passed positionally (-1: only by keyword).
     model_position: int = -1
+    # Model names the factory infers this provider from when none is named (globs, matched
+    # on the literal model, case folded: LangChain's `gpt-*`, `o1*`...).
+    provider_models: tuple[str, ...] = field(default=(), metadata=GLOBS)
+
+    def infers_provider(self, model: str) -> bool:
+        return _any_glob(model, self.provider_models, fold=True)
 
     @property
     def qualified_names(self) -> tuple[str, ...]:

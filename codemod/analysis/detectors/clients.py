@@ -13,9 +13,9 @@ from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
-from codemod.analysis.ctorforms import PARTIALS
+from codemod.analysis.ctorforms import PARTIALS, provider_inferred
 from codemod.analysis.detectors import placement, repoint
-from codemod.analysis.facts import hostname
+from codemod.analysis.facts import ctor_id, hostname
 from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
 from codemod.rules import ClientSpec
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
@@ -64,7 +64,8 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
     blanks = _blanks(ctx, spec, args)
     later = repoint.moves(ctx, call, spec)
     refused = (
-        _dynamic(ctx, call, spec)
+        placement.double(ctx, call, scope)
+        or _dynamic(ctx, call, spec)
         or placement.cannot_move(ctx, call, spec, args)
         or _overridden(ctx, call, spec, scope)
         or repoint.refusal(ctx, call, later)
@@ -164,6 +165,8 @@ def _migration(
             start, end = ctx.span(arg.value)
             edits.append(Edit(EditKind.REPLACE, start, end, text))
     added.extend(blanks[1])
+    if provider_inferred(call, spec):  # `init_chat_model("gpt-4o")`: the mapped model no longer says OpenAI
+        added.append(ArgChange(spec.provider_arg, inserts.literal(spec.provider)))
     start, end = ctx.span(call)  # also re-lays the call out when a replacement makes it too long
     edits.append(Edit(EditKind.CALL_ARGS, start, end, args=tuple(added)))
     edits.extend(inserts.os_edits)
@@ -231,7 +234,17 @@ def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) ->
     URL, organization, project or headers (or `**kwargs`): those win over the partial's, so
     adding the provider's there would send another key to the provider."""
     func = ctx.callee(call, scope)
-    if not (isinstance(func, QName) and func.name in PARTIALS):
+    partial = isinstance(func, QName) and func.name in PARTIALS
+    decision = ctx.project.decision(ctor_id(ctx.path, call)) if ctx.project is not None else None
+    if decision is not None and decision.kind == "as-is" and decision.repointed:  # `project.ProjectView._class_call`
+        (site, what), target = decision.repointed[0], ctx.rules.provider.name
+        message = (
+            f"client `{_short(ctx.source(call))}`: a call of it ({site}) passes its own {what}, which would win over the {target} ones; left as it is"
+            if partial
+            else f"client `{_short(ctx.source(call))}` of a class another module defines is built with its own {what}; left as it is"
+        )
+        return ClientState("refused", [ctx.finding("LMX108", message, call)])
+    if not partial:
         return None
     own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
     for node, where in ctx.resolver.walk({ast.Call}):

@@ -13,9 +13,11 @@ import ast
 import dataclasses
 from collections.abc import Collection
 
+from codemod.analysis.bindings import Scope
 from codemod.analysis.context import ClientState, Context
-from codemod.analysis.facts import Decision, ctor_id, hostname
-from codemod.analysis.valuetypes import ClientVal
+from codemod.analysis.ctorforms import DOUBLE
+from codemod.analysis.facts import Decision, ctor_id, hostname, is_test_path
+from codemod.analysis.valuetypes import ChosenClass, ClientVal
 from codemod.rules import ClientSpec
 from codemod.types import Edit, EditKind, Finding, Fix
 
@@ -50,14 +52,16 @@ def cannot_move(ctx: Context, call: ast.Call, spec: ClientSpec, args: Collection
     return None
 
 
-def is_test_path(path: str) -> bool:
-    """Test code by the conventions pytest and unittest follow."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    folders = {p.lower() for p in parts[:-1]}
-    return bool(folders & {"tests", "test", "testing"}) or name.startswith("test_") or name.endswith(
-        ("_test.py", "conftest.py")
-    )
+def double(ctx: Context, call: ast.Call, scope: Scope) -> ClientState | None:
+    """A silent state for a client subclass in test code that is a test double (an `__init__`
+    without `super().__init__`, its own `chat`): the test talks to the double, not to OpenAI."""
+    if not is_test_path(ctx.path):
+        return None
+    imported = ctx.resolver.imported_class(ctx.callee(call, scope))  # a double of another module
+    if not (isinstance(imported, ChosenClass) and imported.spec.keep_reason == DOUBLE) and not ctx.resolver.double(call.func, scope):
+        return None
+    ctx.test_doubles = True
+    return ClientState("test-double")
 
 
 def _talks_to_a_double(ctx: Context, call: ast.Call, args: Collection[str]) -> bool:
