@@ -56,10 +56,20 @@ class Gather:
         self.rewrites: set[str] = set()
         self.reads: dict[str, tuple[int, str]] = {}  # another module's model constants, used as above
         self._outside = frozenset(sys.stdlib_module_names) | frozenset(ctx.rules.client_roots)
+        self._mapped: dict[str, str | None] = {}  # the same strings and names recur: asked once
+        self._params: dict[str, bool] = {}
 
     def mapped(self, value: object) -> str | None:
         """`value` when it is a model name the rules would rewrite."""
-        if not isinstance(value, str) or not value or len(value) > 64 or value in self.ctx.rules.served_models:
+        if not isinstance(value, str):
+            return None
+        known = self._mapped.get(value, False)
+        if known is False:
+            known = self._mapped[value] = self._map(value)
+        return known
+
+    def _map(self, value: str) -> str | None:
+        if not value or len(value) > 64 or value in self.ctx.rules.served_models:
             return None
         rule = self.ctx.rules.models.rule_for(value)
         return value if rule is not None and rule.action == "map" and rule.to != value else None
@@ -84,7 +94,11 @@ class Gather:
             self.others[name] = (line, how)
 
     def _named(self, node: ast.Name | ast.Attribute) -> bool:
-        return self.ctx.rules.models.is_param_name(node.id if isinstance(node, ast.Name) else node.attr)
+        name = node.id if isinstance(node, ast.Name) else node.attr
+        known = self._params.get(name)
+        if known is None:
+            known = self._params[name] = self.ctx.rules.models.is_param_name(name)
+        return known
 
     def visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of the walk that may use a model name for something else."""
