@@ -63,10 +63,9 @@ class Gather:
         """`value` when it is a model name the rules would rewrite."""
         if not isinstance(value, str):
             return None
-        known = self._mapped.get(value, False)
-        if known is False:
-            known = self._mapped[value] = self._map(value)
-        return known
+        if value not in self._mapped:
+            self._mapped[value] = self._map(value)
+        return self._mapped[value]
 
     def _map(self, value: str) -> str | None:
         if not value or len(value) > 64 or value in self.ctx.rules.served_models:
