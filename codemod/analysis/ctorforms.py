@@ -170,6 +170,8 @@ class ConstructorForms:
 
     def _built(self, node: ast.Call, func: Value, scope: Scope) -> Value | None:
         """What a call builds when it builds a client (or a partial of one); None otherwise."""
+        if type(func) not in _BUILDERS and not isinstance(node.func, ast.Name):
+            return None  # most calls: no class, partial or factory, and not `getattr(...)`
         spec = client_class(func, self.rules)
         if spec is not None:
             return ClientVal(spec, node) if for_provider(node, spec) else None
@@ -277,3 +279,5 @@ class ConstructorForms:
 
 
 UNKNOWN_VALUE = Unknown()
+# What `_built` looks at beyond `getattr(...)`: every other value builds nothing.
+_BUILDERS = frozenset({QName, ChosenClass, PartialVal, ClassVal})

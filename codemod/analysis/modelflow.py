@@ -101,28 +101,30 @@ class Gather:
 
     def visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of the walk that may use a model name for something else."""
-        if isinstance(node, ast.Dict):
-            for key in node.keys:
-                self._note(key, "a dict key", scope)
-        elif isinstance(node, ast.Compare):
-            for operand in (node.left, *node.comparators):
-                self._note(operand, "compared", scope)
-        elif isinstance(node, ast.MatchValue):
-            self._note(node.value, "a `match` case", scope)
-        elif isinstance(node, ast.Subscript) and self._holds_name(node.slice):
-            literal = self.ctx.value(node.value, scope)  # resolved only when it matters
-            if isinstance(literal, QName) and literal.name in _LITERAL:
-                self._note(node.slice, "a `Literal[...]` choice", scope)
-            else:
-                self._note(node.slice, "a subscript key", scope)
-        elif isinstance(node, ast.ClassDef) and self._is_enum(node, scope):
-            for statement in node.body:
-                if isinstance(statement, ast.Assign | ast.AnnAssign):
-                    self._note(statement.value, "an Enum member value", scope)
+        # the most frequent first (annotations' subscripts): the branches exclude one another
+        if isinstance(node, ast.Subscript):
+            if self._holds_name(node.slice):
+                literal = self.ctx.value(node.value, scope)  # resolved only when it matters
+                if isinstance(literal, QName) and literal.name in _LITERAL:
+                    self._note(node.slice, "a `Literal[...]` choice", scope)
+                else:
+                    self._note(node.slice, "a subscript key", scope)
         elif isinstance(node, ast.Return):
             # another module's model constant handed back (a registry's default): its callers
             # may look it up, not send it (`return DEFAULT_MODEL`); this module's own is followed
             self._note(node.value, "returned", scope, local=False)
+        elif isinstance(node, ast.Compare):
+            for operand in (node.left, *node.comparators):
+                self._note(operand, "compared", scope)
+        elif isinstance(node, ast.Dict):
+            for key in node.keys:
+                self._note(key, "a dict key", scope)
+        elif isinstance(node, ast.ClassDef) and self._is_enum(node, scope):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign | ast.AnnAssign):
+                    self._note(statement.value, "an Enum member value", scope)
+        elif isinstance(node, ast.MatchValue):
+            self._note(node.value, "a `match` case", scope)
 
     def _holds_name(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Tuple):

@@ -165,14 +165,10 @@ class Gathered:
 
 
 def _wanted(node: ast.AST, names: frozenset[str], methods: frozenset[str]) -> bool:
-    if isinstance(node, ast.Assign):
-        return any(isinstance(t, ast.Attribute) and t.attr in names for t in node.targets)
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in methods
-        and any(kw.arg in names for kw in node.keywords)
-    )
+    if isinstance(node, ast.Call):
+        func = node.func
+        return isinstance(func, ast.Attribute) and func.attr in methods and any(kw.arg in names for kw in node.keywords)
+    return isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in names for t in node.targets)
 
 
 def _short(source: str, limit: int = 40) -> str:
