@@ -70,6 +70,15 @@ class Context:
         self.test_doubles = False  # a client here talks to a test double (test code)
         # nodes that may re-point a client after construction (`detectors.repoint`), found once
         self.repoint_candidates: list[tuple[ast.AST, Scope]] | None = None
+        self._model_params: dict[str, bool] = {}
+
+    def is_model_param(self, name: str) -> bool:
+        """`rules.models.is_param_name`, asked once a name per module (targets, parameters and
+        names in comparisons and subscripts recur)."""
+        known = self._model_params.get(name)
+        if known is None:
+            known = self._model_params[name] = self.rules.models.is_param_name(name)
+        return known
 
     def release(self) -> None:
         """Break the scope <-> binding cycles once the module is analysed: the tree and the whole

@@ -21,6 +21,8 @@ from codemod.analysis.valuetypes import (
 )
 from codemod.rules import ClientSpec, Rules
 
+# Calls that read one environment variable (`values.EnvVal`).
+ENV_READS = ("os.getenv", "os.environ.get")
 # `functools.partial(OpenAI, ...)`: the partial is the constructor, calling it builds a client.
 PARTIALS = frozenset({"functools.partial"})
 # `field(default_factory=OpenAI)`: the class is called with no arguments by the framework.

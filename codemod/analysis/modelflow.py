@@ -56,8 +56,7 @@ class Gather:
         self.rewrites: set[str] = set()
         self.reads: dict[str, tuple[int, str]] = {}  # another module's model constants, used as above
         self._outside = frozenset(sys.stdlib_module_names) | frozenset(ctx.rules.client_roots)
-        self._mapped: dict[str, str | None] = {}  # the same strings and names recur: asked once
-        self._params: dict[str, bool] = {}
+        self._mapped: dict[str, str | None] = {}  # the same strings recur: asked once
 
     def mapped(self, value: object) -> str | None:
         """`value` when it is a model name the rules would rewrite."""
@@ -93,11 +92,7 @@ class Gather:
             self.others[name] = (line, how)
 
     def _named(self, node: ast.Name | ast.Attribute) -> bool:
-        name = node.id if isinstance(node, ast.Name) else node.attr
-        known = self._params.get(name)
-        if known is None:
-            known = self._params[name] = self.ctx.rules.models.is_param_name(name)
-        return known
+        return self.ctx.is_model_param(node.id if isinstance(node, ast.Name) else node.attr)
 
     def visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of the walk that may use a model name for something else."""
@@ -181,7 +176,7 @@ class Gather:
         resolver = self.ctx.resolver
         for name, bindings in scope.bindings.items():
             is_class = bindings[-1].kind == "class"
-            if (is_class and prefix) or not (is_class or self.ctx.rules.models.is_param_name(name)):
+            if (is_class and prefix) or not (is_class or self.ctx.is_model_param(name)):
                 continue  # resolved only when it may be a model constant or a class of them
             val = resolver.binding_value(bindings[-1])
             if isinstance(val, ClassVal) and not prefix:
@@ -233,5 +228,4 @@ def model_constants(ctx: Context, targets: Sequence[ast.expr], scope: Scope) -> 
     if scope.kind not in ("module", "class"):
         return []
     prefix = f"{scope_qualname(scope)}." if scope.kind == "class" else ""
-    names = ctx.rules.models
-    return [prefix + t.id for t in targets if isinstance(t, ast.Name) and names.is_param_name(t.id)]
+    return [prefix + t.id for t in targets if isinstance(t, ast.Name) and ctx.is_model_param(t.id)]
