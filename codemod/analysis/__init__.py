@@ -40,6 +40,7 @@ class _Walk:
 
     ctx: Context
     summary: summary.Collector
+    repoint: repoint.Gathered
     calls: calls.CallState = field(default_factory=calls.CallState)
     config: module_config.ConfigState = field(default_factory=module_config.ConfigState)
     strings: list[ast.Constant] = field(default_factory=list)
@@ -49,11 +50,13 @@ class _Walk:
 def _call(walk: _Walk, node: ast.Call, scope: Scope) -> None:
     calls.on_call(walk.ctx, node, scope, walk.calls)
     walk.summary.on_call(node, scope)
+    walk.repoint.visit(node, scope)
 
 
 def _assign(walk: _Walk, node: ast.Assign | ast.AnnAssign, scope: Scope) -> None:
     walk.summary.on_assign(node, scope)
     module_config.on_assign(walk.ctx, node, scope, walk.config)
+    walk.repoint.visit(node, scope)
 
 
 def _named(walk: _Walk, node: ast.AST, scope: Scope) -> None:
@@ -144,7 +147,7 @@ def analyse_module(
     if tree is None:
         tree = parse(text)
     ctx = Context(text, tree, rules, path=path, project=project)
-    walk = _Walk(ctx, summary.Collector(ctx, path))
+    walk = _Walk(ctx, summary.Collector(ctx, path), repoint.Gathered(ctx))
     for node, scope in ctx.resolver.walk(_BY_TYPE):
         for visit in _BY_TYPE.get(type(node), ()):
             visit(walk, node, scope)
@@ -152,7 +155,7 @@ def analyse_module(
         finish(walk)
     found = suppress.apply(ctx.suppressions, ctx.findings)
     ordered = sorted(_masked(found, rules), key=lambda f: (f.line, f.col, f.code, f.end_line, f.end_col))
-    told = walk.summary.summary(repoint.candidates(ctx))
+    told = walk.summary.summary(walk.repoint.candidates())
     ctx.release()
     return ordered, told
 

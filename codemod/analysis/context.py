@@ -70,6 +70,16 @@ class Context:
         self.test_doubles = False  # a client here talks to a test double (test code)
         # nodes that may re-point a client after construction (`detectors.repoint`), found once
         self.repoint_candidates: list[tuple[ast.AST, Scope]] | None = None
+        self._model_params: dict[str, bool] = {}
+        self._sdk_targets: dict[int, bool] = {}
+
+    def is_model_param(self, name: str) -> bool:
+        """`rules.models.is_param_name`, asked once a name per module (targets, parameters and
+        names in comparisons and subscripts recur)."""
+        known = self._model_params.get(name)
+        if known is None:
+            known = self._model_params[name] = self.rules.models.is_param_name(name)
+        return known
 
     def release(self) -> None:
         """Break the scope <-> binding cycles once the module is analysed: the tree and the whole
@@ -213,6 +223,16 @@ class Context:
 
     def is_sdk_module(self, value: Value) -> bool:
         return isinstance(value, QName) and value.name == self.rules.module_config.module
+
+    def sets_sdk_module(self, target: ast.expr, scope: Scope) -> bool:
+        """Is `target` an attribute of the SDK module (`openai.api_key`)? Asked once a target,
+        for the module configuration and the summary alike."""
+        key = id(target)
+        found = self._sdk_targets.get(key)
+        if found is None:
+            found = isinstance(target, ast.Attribute) and self.is_sdk_module(self.value(target.value, scope))
+            self._sdk_targets[key] = found
+        return found
 
     # --- uses of a name -----------------------------------------------------------------------
 

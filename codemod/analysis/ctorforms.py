@@ -25,6 +25,8 @@ from codemod.rules import ClientSpec, Rules
 
 # The keep reason of a test double another module of test code calls (the project view's word).
 DOUBLE = "a test double"
+# Calls that read one environment variable (`values.EnvVal`).
+ENV_READS = ("os.getenv", "os.environ.get")
 # `functools.partial(OpenAI, ...)`: the partial is the constructor, calling it builds a client.
 PARTIALS = frozenset({"functools.partial"})
 # `field(default_factory=OpenAI)`: the class is called with no arguments by the framework.
@@ -218,6 +220,8 @@ class ConstructorForms:
 
     def _built(self, node: ast.Call, func: Value, scope: Scope) -> Value | None:
         """What a call builds when it builds a client (or a partial of one); None otherwise."""
+        if type(func) not in _BUILDERS and not isinstance(node.func, ast.Name):
+            return None  # most calls: no class, partial or factory, and not `getattr(...)`
         func = self.imported_class(func)
         spec = client_class(func, self.rules)
         if spec is not None:
@@ -377,3 +381,5 @@ class ConstructorForms:
 
 
 UNKNOWN_VALUE = Unknown()
+# What `_built` looks at beyond `getattr(...)`: every other value builds nothing.
+_BUILDERS = frozenset({QName, ChosenClass, PartialVal, ClassVal})

@@ -56,10 +56,18 @@ class Gather:
         self.rewrites: set[str] = set()
         self.reads: dict[str, tuple[int, str]] = {}  # another module's model constants, used as above
         self._outside = frozenset(sys.stdlib_module_names) | frozenset(ctx.rules.client_roots)
+        self._mapped: dict[str, str | None] = {}  # the same strings recur: asked once
 
     def mapped(self, value: object) -> str | None:
         """`value` when it is a model name the rules would rewrite."""
-        if not isinstance(value, str) or not value or len(value) > 64 or value in self.ctx.rules.served_models:
+        if not isinstance(value, str):
+            return None
+        if value not in self._mapped:
+            self._mapped[value] = self._map(value)
+        return self._mapped[value]
+
+    def _map(self, value: str) -> str | None:
+        if not value or len(value) > 64 or value in self.ctx.rules.served_models:
             return None
         rule = self.ctx.rules.models.rule_for(value)
         return value if rule is not None and rule.action == "map" and rule.to != value else None
@@ -84,32 +92,34 @@ class Gather:
             self.others[name] = (line, how)
 
     def _named(self, node: ast.Name | ast.Attribute) -> bool:
-        return self.ctx.rules.models.is_param_name(node.id if isinstance(node, ast.Name) else node.attr)
+        return self.ctx.is_model_param(node.id if isinstance(node, ast.Name) else node.attr)
 
     def visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of the walk that may use a model name for something else."""
-        if isinstance(node, ast.Dict):
-            for key in node.keys:
-                self._note(key, "a dict key", scope)
-        elif isinstance(node, ast.Compare):
-            for operand in (node.left, *node.comparators):
-                self._note(operand, "compared", scope)
-        elif isinstance(node, ast.MatchValue):
-            self._note(node.value, "a `match` case", scope)
-        elif isinstance(node, ast.Subscript) and self._holds_name(node.slice):
-            literal = self.ctx.value(node.value, scope)  # resolved only when it matters
-            if isinstance(literal, QName) and literal.name in _LITERAL:
-                self._note(node.slice, "a `Literal[...]` choice", scope)
-            else:
-                self._note(node.slice, "a subscript key", scope)
-        elif isinstance(node, ast.ClassDef) and self._is_enum(node, scope):
-            for statement in node.body:
-                if isinstance(statement, ast.Assign | ast.AnnAssign):
-                    self._note(statement.value, "an Enum member value", scope)
+        # the most frequent first (annotations' subscripts): the branches exclude one another
+        if isinstance(node, ast.Subscript):
+            if self._holds_name(node.slice):
+                literal = self.ctx.value(node.value, scope)  # resolved only when it matters
+                if isinstance(literal, QName) and literal.name in _LITERAL:
+                    self._note(node.slice, "a `Literal[...]` choice", scope)
+                else:
+                    self._note(node.slice, "a subscript key", scope)
         elif isinstance(node, ast.Return):
             # another module's model constant handed back (a registry's default): its callers
             # may look it up, not send it (`return DEFAULT_MODEL`); this module's own is followed
             self._note(node.value, "returned", scope, local=False)
+        elif isinstance(node, ast.Compare):
+            for operand in (node.left, *node.comparators):
+                self._note(operand, "compared", scope)
+        elif isinstance(node, ast.Dict):
+            for key in node.keys:
+                self._note(key, "a dict key", scope)
+        elif isinstance(node, ast.ClassDef) and self._is_enum(node, scope):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign | ast.AnnAssign):
+                    self._note(statement.value, "an Enum member value", scope)
+        elif isinstance(node, ast.MatchValue):
+            self._note(node.value, "a `match` case", scope)
 
     def _holds_name(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Tuple):
@@ -166,7 +176,7 @@ class Gather:
         resolver = self.ctx.resolver
         for name, bindings in scope.bindings.items():
             is_class = bindings[-1].kind == "class"
-            if (is_class and prefix) or not (is_class or self.ctx.rules.models.is_param_name(name)):
+            if (is_class and prefix) or not (is_class or self.ctx.is_model_param(name)):
                 continue  # resolved only when it may be a model constant or a class of them
             val = resolver.binding_value(bindings[-1])
             if isinstance(val, ClassVal) and not prefix:
@@ -218,5 +228,4 @@ def model_constants(ctx: Context, targets: Sequence[ast.expr], scope: Scope) -> 
     if scope.kind not in ("module", "class"):
         return []
     prefix = f"{scope_qualname(scope)}." if scope.kind == "class" else ""
-    names = ctx.rules.models
-    return [prefix + t.id for t in targets if isinstance(t, ast.Name) and names.is_param_name(t.id)]
+    return [prefix + t.id for t in targets if isinstance(t, ast.Name) and ctx.is_model_param(t.id)]

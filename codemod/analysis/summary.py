@@ -353,7 +353,7 @@ class Collector:
         where it goes whatever its calls."""
         mc = self.ctx.rules.module_config
         for target in targets:
-            if not (isinstance(target, ast.Attribute) and self.ctx.is_sdk_module(self.ctx.value(target.value, scope))):
+            if not (isinstance(target, ast.Attribute) and self.ctx.sets_sdk_module(target, scope)):
                 continue
             self.module_client = True
             if node.value is None or scope.kind != "module":

@@ -329,7 +329,7 @@ class Resolver(forms.ConstructorForms):
         if isinstance(func, QName):
             if func.name in self.rules.source.wrappers and node.args:
                 return self.value(node.args[0], scope)  # `instructor.from_openai(client)`
-            if func.name not in ("os.getenv", "os.environ.get"):
+            if func.name not in forms.ENV_READS:
                 return self._remote(f"f:{func.name}") or RefVal(f"f:{func.name}")
             name = _const_str(node.args[0]) if node.args else None
             default = node.args[1] if len(node.args) > 1 else None

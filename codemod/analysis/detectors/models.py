@@ -14,9 +14,10 @@ import ast
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context, ModelReach
+from codemod.analysis.ctorforms import ENV_READS
 from codemod.analysis.facts import scope_qualname
 from codemod.analysis.modelflow import Gather
-from codemod.analysis.values import DictVal, EnvVal, ParamVal, StrVal, Unknown
+from codemod.analysis.values import DictVal, EnvVal, ParamVal, QName, StrVal, Unknown
 from codemod.types import Edit, EditKind, Fix
 
 CODES: tuple[str, ...] = ("LMX201", "LMX202", "LMX203", "LMX204")
@@ -68,7 +69,7 @@ def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
         if scope.kind not in ("module", "class") or node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        names = [t.id for t in targets if isinstance(t, ast.Name) and models.is_param_name(t.id)]
+        names = [t.id for t in targets if isinstance(t, ast.Name) and ctx.is_model_param(t.id)]
         if names:
             # a constant another module passes to a client that stays on OpenAI keeps its value
             prefix = f"{scope_qualname(scope)}." if scope.kind == "class" else ""
@@ -80,13 +81,22 @@ def named(ctx: Context, node: ast.AST, scope: Scope) -> None:
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
         pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
         for arg, default in pairs:
-            if models.is_param_name(arg.arg) and isinstance(default, ast.Constant):
+            if ctx.is_model_param(arg.arg) and isinstance(default, ast.Constant):
                 reach(ctx, default, scope, proven=False, allowed=True)
-    elif isinstance(node, ast.Call):
+    elif isinstance(node, ast.Call) and _may_read_env(ctx, node, scope):
         val = ctx.value(node, scope)
         named_env = isinstance(val, EnvVal) and val.name and models.is_param_name(val.name)
         if named_env and isinstance(val, EnvVal) and isinstance(val.default, ast.Constant):
             reach(ctx, val.default, scope, proven=False, allowed=True)
+
+
+def _may_read_env(ctx: Context, call: ast.Call, scope: Scope) -> bool:
+    """Only an environment read, a wrapper of one or its `.strip()` evaluates to an `EnvVal`:
+    every other call is not resolved a second time (its function is, once, by `ctx.callee`)."""
+    func = ctx.callee(call, scope)
+    if isinstance(func, QName):
+        return func.name in ENV_READS or func.name in ctx.rules.source.wrappers
+    return isinstance(call.func, ast.Attribute) and call.func.attr in ("strip", "rstrip", "lstrip")
 
 
 def decide(ctx: Context, names: Gather) -> None:

@@ -45,7 +45,7 @@ def on_assign(ctx: Context, node: ast.Assign | ast.AnnAssign, scope: Scope, stat
     if node.value is None:
         return
     for target in targets:
-        if isinstance(target, ast.Attribute) and ctx.is_sdk_module(ctx.value(target.value, scope)):
+        if isinstance(target, ast.Attribute) and ctx.sets_sdk_module(target, scope):
             state.assignments.append(_Assignment(target.attr, node, node.value, scope, target))
 
 

@@ -131,24 +131,44 @@ def candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
     cached = ctx.repoint_candidates
     if cached is not None:
         return cached
-    names = {n for spec in ctx.rules.clients for n in (*spec.api_key_args, *spec.base_url_args)}
-    methods = set(ctx.rules.endpoints.passthrough)
-
-    def wanted(node: ast.AST) -> bool:
-        if isinstance(node, ast.Assign):
-            return any(isinstance(t, ast.Attribute) and t.attr in names for t in node.targets)
-        return (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in methods
-            and any(kw.arg in names for kw in node.keywords)
-        )
-
+    names, methods = wanted_names(ctx)
     found: list[tuple[ast.AST, Scope]] = []
-    if any(name in ctx.text for name in names) and any(wanted(node) for node in ast.walk(ctx.tree)):
-        found = [(node, scope) for node, scope in ctx.resolver.walk() if wanted(node)]
+    if any(name in ctx.text for name in names) and any(_wanted(node, names, methods) for node in ast.walk(ctx.tree)):
+        found = [(node, scope) for node, scope in ctx.resolver.walk() if _wanted(node, names, methods)]
     ctx.repoint_candidates = found
     return found
+
+
+def wanted_names(ctx: Context) -> tuple[frozenset[str], frozenset[str]]:
+    """The key/base-URL argument names of every client, and the option-copy methods."""
+    names = frozenset(n for spec in ctx.rules.clients for n in (*spec.api_key_args, *spec.base_url_args))
+    return names, frozenset(ctx.rules.endpoints.passthrough)
+
+
+class Gathered:
+    """`candidates` as the analysis walk meets them (it visits every Assign and Call in the same
+    order): the module is not walked again when no constructor asked for them first."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.names, self.methods = wanted_names(ctx)
+        self.found: list[tuple[ast.AST, Scope]] = []
+
+    def visit(self, node: ast.AST, scope: Scope) -> None:
+        if _wanted(node, self.names, self.methods):
+            self.found.append((node, scope))
+
+    def candidates(self) -> list[tuple[ast.AST, Scope]]:
+        if self.ctx.repoint_candidates is None:
+            self.ctx.repoint_candidates = self.found
+        return self.ctx.repoint_candidates
+
+
+def _wanted(node: ast.AST, names: frozenset[str], methods: frozenset[str]) -> bool:
+    if isinstance(node, ast.Call):
+        func = node.func
+        return isinstance(func, ast.Attribute) and func.attr in methods and any(kw.arg in names for kw in node.keywords)
+    return isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in names for t in node.targets)
 
 
 def _short(source: str, limit: int = 40) -> str:
