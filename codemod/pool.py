@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from codemod import runner
 from codemod.deploy.kinds import is_deployment_file
 from codemod.options import Options
+from codemod.prefilter import builds_clients
 from codemod.types import FileResult
 
 if TYPE_CHECKING:
@@ -283,6 +284,6 @@ def _view(summaries: list[object], opts: Options) -> ProjectView | None:
     from codemod.analysis.summary import Summary
 
     known = [s for s in summaries if isinstance(s, Summary)]
-    if opts.project is not None or not any(s.ctors for s in known):
+    if opts.project is not None or not builds_clients(known):
         return None
     return ProjectView(known, opts.rules, split=opts.split_clients)

@@ -61,7 +61,7 @@ class Wiring:
         """From the candidates' summaries (read loosely: this module imports no analysis); None
         when no candidate builds a client (the project view then decides nothing) or exports a name."""
         known = list(summaries)
-        if not any(getattr(s, "ctors", None) for s in known):
+        if not builds_clients(known):
             return None
         owners: dict[bytes, set[bytes]] = {}
         for summary in known:
@@ -92,12 +92,12 @@ def _words(rules: Rules) -> tuple[bytes, ...]:
 
     The last name of a module, not the first: every spelling of an import of `a.b.c`
     (`import a.b.c`, `from a.b import c`, `from .b.c import X`) holds "c", not always "a"."""
-    sdk = rules.module_config.module.split(".")[-1]
-    # A module under the SDK's package (`openai._client`, `openai.lib.azure`) is imported, from
-    # outside that package, by a line holding the SDK's name: its last name ("_client") would
-    # only make every file naming an `http_client` a candidate.
-    words = {m.split(".")[-1] for m in (s.module for s in rules.clients) if m.split(".")[0] != sdk}
-    words.add(sdk)
+    sdk = rules.module_config.module
+    modules = {spec.module for spec in rules.clients} | {sdk}
+    # A module under another of them (`openai._client`, `langchain.chat_models.base`) is imported,
+    # from outside that package, by a line holding that one's last name: its own ("_client",
+    # "base") would only make every file naming an `http_client` or a `base` a candidate.
+    words = {m.split(".")[-1] for m in modules if not any(m.startswith(o + ".") for o in modules)}
     # A call on a client built in another module (`get_client().embeddings.create(...)`) names
     # no client module: the API's resource roots, as attributes, make such a file a candidate.
     endpoints = rules.endpoints
@@ -123,3 +123,16 @@ def _keys(patterns: tuple[str, ...]) -> tuple[tuple[bytes, re.Pattern[bytes]], .
         prefix = re.match(r"[A-Za-z0-9_-]*", body)
         out.append(((prefix.group(0) if prefix else "").encode(), re.compile(body.encode())))
     return tuple(out)
+
+
+def builds_clients(summaries: Iterable[object]) -> bool:
+    """Does some summary build a client (a constructor with its spec known) or export a client
+    class (`k:`)? A call of an imported project name (spec still unknown) alone is not enough:
+    without a client there is nothing for the project view to decide."""
+    for summary in summaries:
+        if any(getattr(c, "spec", "") for c in getattr(summary, "ctors", ())):
+            return True
+        exports = getattr(summary, "exports", None) or {}
+        if any(ref.startswith("k:") for refs in exports.values() for ref in refs):
+            return True
+    return False

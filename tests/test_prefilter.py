@@ -35,6 +35,8 @@ def default() -> Prefilter:
         pytest.param(b"from openai._client import OpenAI", True, id="a client module under the SDK's package"),
         pytest.param(b"self.http_client = make_http_client()", False, id="'_client' alone is not the SDK's module"),
         pytest.param(b"from openai.lib.azure import AzureOpenAI", True, id="the SDK's Azure module"),
+        pytest.param(b"from langchain.chat_models.base import init_chat_model", True, id="a module under a client module"),
+        pytest.param(b"from .base import Model\nclass Base: pass\n", False, id="'base' alone is no client module"),
     ],
 )
 def test_trigger_comes_from_the_rules(data: bytes, expected: bool) -> None:
