@@ -11,6 +11,7 @@ import io
 import re
 import tokenize
 from bisect import bisect_right
+from itertools import accumulate
 
 BOM_UTF8 = b"\xef\xbb\xbf"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -62,12 +63,8 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: list[str] = _LINE.findall(text)
-        self.starts: list[int] = []
-        pos = 0
-        for line in self.lines:
-            self.starts.append(pos)
-            pos += len(line)
-        self.starts.append(pos)  # one past the end: a position just after the last line
+        # each line's start, and one past the end: a position just after the last line
+        self.starts: list[int] = list(accumulate(map(len, self.lines), initial=0))
 
     def offset(self, lineno: int, col_utf8: int) -> int:
         """Character offset of an `ast` position (1-based line, column in UTF-8 bytes)."""

@@ -338,6 +338,8 @@ class Collector:
 
     def _expr(self, node: ast.expr, scope: Scope) -> None:
         """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
+        if type(node) is ast.Name:
+            return  # the most common expression: binds and holds nothing here
         for sub in walk(node):
             if type(sub) not in _EXPR_SEEN:
                 continue  # most nodes (names, attributes, calls...) bind and hold nothing here

@@ -9,6 +9,7 @@ import ast
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from codemod.analysis.bindings import Binding, Pos, Scope, pos_of
 from codemod.analysis.valuetypes import (
@@ -157,12 +158,19 @@ def made_ref(val: Value, rules: Rules, *, double: bool) -> str | None:
     return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}" + ("|double" if double else "")
 
 
-def own_keyword(call: ast.Call, rules: Rules, settled: Callable[[ast.keyword], bool] = lambda kw: False) -> str:
+def own_args(rules: Rules) -> frozenset[str]:
+    """The constructor arguments that would win over a partial's (`own_keyword`)."""
+    own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
+    return frozenset(own | {*rules.source.refuse_args, "default_headers"})
+
+
+def own_keyword(
+    call: ast.Call, rules: Rules, settled: Callable[[ast.keyword], bool] = lambda kw: False, own: frozenset[str] | None = None
+) -> str:
     """The first argument of `call` that would win over a partial's key, URL, organization,
     project or headers (`api_key=`, `**kwargs`), unless `settled` (already the provider's);
     "" when none."""
-    own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
-    own |= {*rules.source.refuse_args, "default_headers"}
+    own = own_args(rules) if own is None else own
     passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
     if passed is None:
         return ""
@@ -259,7 +267,11 @@ class ConstructorForms:
         return QName(qname) if qname else ChosenClass(spec)
 
     def own_keyword(self, call: ast.Call, settled: Callable[[ast.keyword], bool]) -> str:
-        return own_keyword(call, self.rules, settled)
+        return own_keyword(call, self.rules, settled, self._own_args)
+
+    @cached_property
+    def _own_args(self) -> frozenset[str]:
+        return own_args(self.rules)  # asked at every call of a project name: once a module
 
     def _getattr(self, node: ast.Call, scope: Scope) -> Value | None:
         """`getattr(openai, name)`: a client class looked up by a name known only at run time."""
@@ -323,8 +335,10 @@ class ConstructorForms:
         """`made_ref` of a module-level name this module binds (not one it imports)."""
         if binding.kind == "import":
             return None
-        double = binding.kind == "class" and binding.node is not None and self.double_class(binding.node, self.module)
-        return made_ref(val, self.rules, double=double)
+        made = made_ref(val, self.rules, double=False)
+        if made is None or binding.kind != "class" or binding.node is None:
+            return made  # only a client class is asked whether it is a test double (a walk of its bases)
+        return made_ref(val, self.rules, double=self.double_class(binding.node, self.module))
 
     def double(self, func: ast.expr, scope: Scope) -> bool:
         """Is the class `func` names (or one it derives from, in this module) a test double: an

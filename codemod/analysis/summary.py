@@ -152,24 +152,26 @@ class Collector:
             self.ctors.append(Ctor(ctor_id(self.path, call), spec.id, self.ctx.split_target(call), state.status, name=name))
         elif isinstance(func, QName) and self._project_name(func.name):  # `Plain()`, `Plain` from another module
             own = self.ctx.resolver.own_keyword(call, lambda kw: self.ctx.settled(kw, scope))
-            target, name = self.ctx.split_target(call), self.ctx.source(call.func)
+            target, name = self.ctx.split_target(call), self._func_text(call.func)
             self.ctors.append(Ctor(ctor_id(self.path, call), "", target, "migrate", name, via=f"n:{func.name}", own=own))
         self._use(call, func, scope)
-        callee = self._callee(call, func, scope)
+        arguments: list[tuple[int | str, ast.expr]] = [(i, a) for i, a in enumerate(call.args) if isinstance(a, _HANDED)]
+        arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None and isinstance(kw.value, _HANDED)]
+        callee = self._callee(call, func, scope) if arguments else None
         if callee is None:
             return
-        arguments: list[tuple[int | str, ast.expr]] = list(enumerate(call.args))
-        arguments += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for param, expr in arguments:
             if isinstance(expr, ast.Call):  # built in place: `f(OpenAI())`, `Service(get_client())`
                 refs = self._built(expr, scope)
-            elif isinstance(expr, ast.Name | ast.Attribute):  # handed over by name: `f(self.client)`
+            else:  # handed over by name: `f(self.client)`
                 val = self.ctx.value(expr, scope)
                 refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
-            else:
-                continue
             if refs:
                 self.passes.append(Pass(callee, param, refs))
+
+    def _func_text(self, func: ast.expr) -> str:
+        """`ctx.source` of a called name: an ASCII name is its own text (one not NFKC-normalised)."""
+        return func.id if isinstance(func, ast.Name) and func.id.isascii() else self.ctx.source(func)
 
     def _set_from_outside(self, target: ast.Attribute, value: ast.Call, scope: Scope) -> None:
         """`svc.client = make_client()` on a project class's instance: a pass to its `__init__` parameter (or field)."""
@@ -383,6 +385,9 @@ class Collector:
         if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
             return frozenset()
         return self.one(f"n:{qname}")
+
+
+_HANDED = (ast.Call, ast.Name, ast.Attribute)  # the arguments that may hand a client over
 
 
 def _receiver(func: ast.expr, depth: int) -> ast.expr:

@@ -217,13 +217,13 @@ class Resolver(forms.ConstructorForms):
             injected = self._injected(binding.value, binding.scope)
             if injected is not None:
                 return injected
-            ref = self._param_ref(binding.node, binding.scope)
+            ref = self._param_ref(binding.node, binding.scope) if self.project is not None else None  # else: when annotated
             remote = self._remote(ref) if ref else None
             if remote is not None:
                 return remote
             annotated = self._annotation_client(binding.node.annotation, binding.scope)
             if annotated is not None:
-                return ClientVal(annotated.spec, None, via=ref)
+                return ClientVal(annotated.spec, None, via=ref or self._param_ref(binding.node, binding.scope))
             return ParamVal(binding.node, binding.value, binding.scope)
         if binding.kind == "def" and isinstance(binding.node, FUNCS):
             inner = self.scope_of.get(id(binding.node))

@@ -229,6 +229,8 @@ class Endpoints:
         The longest listed prefix of `path` decides, so that `chat.completions.create` can be
         served while `chat.completions.list` is not.
         """
+        if path.split(".")[0] not in self._roots:
+            return None  # every listed entry starts with a root: asked of every call, most are none
         best: tuple[int, EndpointKind | None] = (-1, None)
         kinds: tuple[tuple[EndpointKind, tuple[str, ...]], ...] = (
             ("served", self.served),
@@ -245,8 +247,13 @@ class Endpoints:
         return best[1]
 
     def is_resource_root(self, name: str) -> bool:
+        return name in self._roots
+
+    @cached_property
+    def _roots(self) -> frozenset[str]:
+        """The first names of every listed entry, gathered once (asked at every call)."""
         every = self.served + self.exclusive + self.coming_soon + self.unserved
-        return any(e.split(".")[0] == name for e in every)
+        return frozenset(e.split(".")[0] for e in every)
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def untied(ctx: Context, strings: list[ast.Constant]) -> None:
         if key in ctx.model_reach or key in ctx.ignored_literals:
             continue
         value = str(node.value)
-        if not value or any(ch.isspace() for ch in value) or len(value) > 64:
+        if not value or len(value) > 64 or value.split() != [value]:  # empty, long or with whitespace
             continue
         rule = models.rule_for(value)
         if rule is None or rule.action != "map" or value == rule.to:
