@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,16 @@ def _init_worker(opts: Options) -> None:
 def _chunk_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
     assert _WORKER_OPTS is not None
     return [runner.process_file(Path(p), d, _WORKER_OPTS) for p, d in chunk]
+
+
+def _packed_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
+    """`_chunk_worker` for `scan`: each summary that can matter comes back pickled (bytes), the
+    others not at all. The parent holds bytes, not thousands of small objects, until the project
+    view needs them (`_unpack`): what a big tree's candidates cost its peak memory."""
+    return [
+        dataclasses.replace(r, summary=pickle.dumps(r.summary) if _worth_keeping(r.summary) else None)
+        for r in _chunk_worker(chunk)
+    ]
 
 
 def run(
@@ -80,8 +91,10 @@ def iter_results(
     *,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    packed: bool = False,
 ) -> Iterator[FileResult]:
-    """Results as they finish (unordered when parallel). `progress(n)` after each n files."""
+    """Results as they finish (unordered when parallel). `progress(n)` after each n files.
+    `packed`: a summary from a worker may come back pickled (`_packed_worker`, for `scan`)."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < 2:
         for path, display in files:
@@ -96,7 +109,8 @@ def iter_results(
     size = max(1, min(64, len(files) // (jobs * 8) or 1))
     chunks = [[(str(p), d) for p, d in files[i : i + size]] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(opts,)) as pool:
-        futures = {pool.submit(_chunk_worker, chunk): chunk for chunk in chunks}
+        worker = _packed_worker if packed else _chunk_worker
+        futures = {pool.submit(worker, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
             try:
                 batch = future.result()
@@ -135,7 +149,7 @@ class Scan:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
         if result.connector:
             self.connectors.write(f"{path}\0{result.path}\0")
-        if _worth_keeping(result.summary):
+        if isinstance(result.summary, bytes) or _worth_keeping(result.summary):
             self.summaries.append(result.summary)
             self.paths[result.path] = path
         if result.findings or result.error is not None or result.skipped is not None or result.changed:
@@ -204,7 +218,7 @@ def _phase(files: Iterable[tuple[str, str]], opts: Options, out: Scan, jobs: int
         if opts.fix:
             import libcst  # noqa: F401 - imported once here, inherited by the forked workers
         where = {display: str(path_) for path_, display in candidates}
-        for result in iter_results(candidates, opts, jobs=jobs, progress=tick):
+        for result in iter_results(candidates, opts, jobs=jobs, progress=tick, packed=True):
             out.add(result, where.get(result.path, ""))
     else:
         for path_, display in candidates:
@@ -230,6 +244,7 @@ def _reach(
 def _reach_scan(out: Scan, opts: Options) -> None:
     """`_reach` for `scan`: a connector module it analyses stops being counted clean, and joins
     the project view (its summary) and the results (when it has something to say)."""
+    out.summaries[:] = [pickle.loads(s) if isinstance(s, bytes) else s for s in out.summaries]  # our workers' (`_packed_worker`)
     text = out.connectors.getvalue()
     out.connectors = io.StringIO()
     wired = _reach(out.summaries, _pairs(text), opts)
