@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,40 @@ def _init_worker(opts: Options) -> None:
 def _chunk_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
     assert _WORKER_OPTS is not None
     return [runner.process_file(Path(p), d, _WORKER_OPTS) for p, d in chunk]
+
+
+def _bare_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
+    """`_chunk_worker` for the second look of `scan`, which keeps no summary: none comes back."""
+    return [dataclasses.replace(r, summary=None) for r in _chunk_worker(chunk)]
+
+
+def _packed_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
+    """`_chunk_worker` for `scan`: each summary that can matter comes back pickled (bytes), the
+    others not at all. The parent holds bytes, not thousands of small objects, until the project
+    view needs them (`_unpack`): what a big tree's candidates cost its peak memory."""
+    return [
+        dataclasses.replace(r, summary=pickle.dumps(_shared(r.summary, {})) if _worth_keeping(r.summary) else None)
+        for r in _chunk_worker(chunk)
+    ]
+
+
+def _shared(value: object, table: dict[object, object]) -> object:
+    """`value` with each immutable value in it (strings, numbers, tuples, frozensets, nested
+    frozen dataclasses) replaced by the equal one `table` already holds: equal values, so nothing
+    reads differently, but pickled once each (a summary repeats its references and paths)."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return table.setdefault(value, value)
+    if isinstance(value, tuple | frozenset):
+        rebuilt = type(value)(_shared(item, table) for item in value)
+        return table.setdefault((type(value), rebuilt), rebuilt)
+    if isinstance(value, dict):
+        return {_shared(k, table): _shared(v, table) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        old = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
+        new = {name: _shared(item, table) for name, item in old.items()}
+        changed = {name: item for name, item in new.items() if item is not old[name]}
+        return dataclasses.replace(value, **changed) if changed else value
+    return value
 
 
 def run(
@@ -80,8 +115,11 @@ def iter_results(
     *,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    worker: Callable[[list[tuple[str, str]]], list[FileResult]] = _chunk_worker,
 ) -> Iterator[FileResult]:
-    """Results as they finish (unordered when parallel). `progress(n)` after each n files."""
+    """Results as they finish (unordered when parallel). `progress(n)` after each n files.
+    `worker` processes a chunk in a worker process: for `scan`, one that sends back each summary
+    pickled (`_packed_worker`) or none (`_bare_worker`)."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < 2:
         for path, display in files:
@@ -96,7 +134,7 @@ def iter_results(
     size = max(1, min(64, len(files) // (jobs * 8) or 1))
     chunks = [[(str(p), d) for p, d in files[i : i + size]] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(opts,)) as pool:
-        futures = {pool.submit(_chunk_worker, chunk): chunk for chunk in chunks}
+        futures = {pool.submit(worker, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
             try:
                 batch = future.result()
@@ -135,7 +173,7 @@ class Scan:
         self.reads_provider_env = self.reads_provider_env or result.reads_provider_env
         if result.connector:
             self.connectors.write(f"{path}\0{result.path}\0")
-        if _worth_keeping(result.summary):
+        if isinstance(result.summary, bytes) or _worth_keeping(result.summary):
             self.summaries.append(result.summary)
             self.paths[result.path] = path
         if result.findings or result.error is not None or result.skipped is not None or result.changed:
@@ -204,7 +242,7 @@ def _phase(files: Iterable[tuple[str, str]], opts: Options, out: Scan, jobs: int
         if opts.fix:
             import libcst  # noqa: F401 - imported once here, inherited by the forked workers
         where = {display: str(path_) for path_, display in candidates}
-        for result in iter_results(candidates, opts, jobs=jobs, progress=tick):
+        for result in iter_results(candidates, opts, jobs=jobs, progress=tick, worker=_packed_worker):
             out.add(result, where.get(result.path, ""))
     else:
         for path_, display in candidates:
@@ -230,6 +268,7 @@ def _reach(
 def _reach_scan(out: Scan, opts: Options) -> None:
     """`_reach` for `scan`: a connector module it analyses stops being counted clean, and joins
     the project view (its summary) and the results (when it has something to say)."""
+    out.summaries[:] = [pickle.loads(s) if isinstance(s, bytes) else s for s in out.summaries]  # our workers' (`_packed_worker`)
     text = out.connectors.getvalue()
     out.connectors = io.StringIO()
     wired = _reach(out.summaries, _pairs(text), opts)
@@ -261,7 +300,8 @@ def _second_look(out: Scan, opts: Options, jobs: int) -> None:
         return
     out.clients = view.records(opts.rules.module_config.module)
     out.summaries.clear()
-    redone = _redo(view, [(Path(path), display) for display, path in out.paths.items()], opts, jobs)
+    again = [(Path(path), display) for display, path in out.paths.items()]
+    redone = _redo(view, again, opts, jobs, worker=_bare_worker)  # their summaries: not kept
     kept = [r for r in out.results if r.path not in redone]
     out.clean -= len(redone) - (len(out.results) - len(kept))  # the redone were clean or listed
     if out.clean_paths is not None:
@@ -272,11 +312,19 @@ def _second_look(out: Scan, opts: Options, jobs: int) -> None:
 
 
 def _redo(
-    view: ProjectView, files: Sequence[tuple[Path, str]], opts: Options, jobs: int | None
+    view: ProjectView,
+    files: Sequence[tuple[Path, str]],
+    opts: Options,
+    jobs: int | None,
+    worker: Callable[[list[tuple[str, str]]], list[FileResult]] = _chunk_worker,
 ) -> dict[str, FileResult]:
-    """The files whose result the project view changes, processed again with it, by path."""
+    """The files whose result the project view changes, processed again with it, by path
+    (without their summaries with `_bare_worker`, in this process too)."""
     again = [(path, display) for path, display in files if view.needs_second_look(display)]
-    return {r.path: r for r in iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs)}
+    results = iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs, worker=worker)
+    if worker is _bare_worker:
+        results = (dataclasses.replace(r, summary=None) for r in results)
+    return {r.path: r for r in results}
 
 
 def _view(summaries: list[object], opts: Options) -> ProjectView | None:

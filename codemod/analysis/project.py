@@ -231,10 +231,14 @@ class ProjectView:
                 if use.kind != "repoint":
                     for cid in frozenset().union(*(self.resolve(r, summary) for r in use.refs)):
                         roots.setdefault(cid, set()).add(use.path.split(".")[0])
-        out = [self._record(cid, ctor, module, roots.get(cid, set())) for cid, (_, ctor) in self.ctors.items()]
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of roots (`chat`): kept all run
+        out = [
+            self._record(cid, home, ctor, module, shared.setdefault(kept := tuple(sorted(roots.get(cid, ()))), kept))
+            for cid, (home, ctor) in self.ctors.items()
+        ]
         return sorted((r for r in out if r is not None), key=lambda r: r.order)
 
-    def _record(self, cid: str, ctor: Ctor, module: str, roots: set[str]) -> ClientRecord | None:
+    def _record(self, cid: str, home: Summary, ctor: Ctor, module: str, roots: tuple[str, ...]) -> ClientRecord | None:
         decision = self.decisions.get(cid, MIGRATE)
         if decision.kind == "ignore":
             return None
@@ -245,6 +249,7 @@ class ProjectView:
             line, col, name = None, None, f"{module} (module client)"
         else:
             path, line_, col_ = cid.rsplit(":", 2)
+            path = home.path if path == home.path else path  # the summary's string, not one more copy
             line, col, name = int(line_), int(col_), ctor.name or ctor.spec
             cell, line = ctor.in_cell or (None, line)
         places = [w for w, _ in decision.unserved] or [w for w, _ in decision.repointed]
@@ -256,7 +261,7 @@ class ProjectView:
             code = "LMX309" if decision.repointed else "LMX106"
         else:
             code = "LMX101" if kind == "split" else None
-        return ClientRecord(path, line, col, name, kind, tuple(sorted(roots)), first, code, cell)
+        return ClientRecord(path, line, col, name, kind, roots, first, code, cell)
 
     def _read_constants(self) -> None:
         """Another module's model constant compared, used as a key or returned: its value is
