@@ -443,12 +443,12 @@ CTOR = "from openai import OpenAI\n"
 HEADERS = [
     pytest.param(
         CTOR + 'c = OpenAI(default_headers={"OpenAI-Beta": "assistants=v2"})\n',
-        ["LMX101*", "LMX403"],
-        id="OpenAI-Beta in default_headers of a migrated constructor",
+        ["LMX403"],
+        id="OpenAI-Beta in default_headers: the constructor is left on OpenAI and reported",
     ),
     pytest.param(
         CTOR + 'c = OpenAI(default_headers={"openai-organization": "org-1"})\n',
-        ["LMX101*", "LMX403"],
+        ["LMX403"],
         id="header names compared case-insensitively",
     ),
     pytest.param(
@@ -458,13 +458,13 @@ HEADERS = [
     ),
     pytest.param(
         CTOR + 'c = OpenAI()\nr = c.chat.completions.create(model="gpt-4o", messages=[], extra_headers={"OpenAI-Beta": "x"})\n',
-        ["LMX101*", "LMX201*", "LMX403"],
-        id="OpenAI-Beta in extra_headers of a call to a migrated client",
+        ["LMX106"],
+        id="OpenAI-Beta in extra_headers of a call: its client stays on OpenAI (LMX106), model unmapped",
     ),
     pytest.param(
         CTOR + 'H = {"OpenAI-Project": "proj_1"}\nc = OpenAI()\nr = c.chat.completions.create(model="gpt-4o", messages=[], extra_headers=H)\n',
-        ["LMX403", "LMX101*", "LMX201*"],
-        id="a header dict bound to a name (reported where the header is written)",
+        ["LMX106"],
+        id="a header dict bound to a name keeps the client too",
     ),
     pytest.param(
         CTOR + 'c = OpenAI()\nc.embeddings.create(model="text-embedding-3-small", input="x")\n'
@@ -485,10 +485,16 @@ def test_openai_only_headers(source: str, expected: list[str]) -> None:
     assert codes(source) == expected
 
 
-def test_openai_only_headers_are_reported_not_removed() -> None:
-    source = CTOR + 'c = OpenAI()\nr = c.chat.completions.create(model="nova_1_1", messages=[], extra_headers={"OpenAI-Beta": "x"})\n'
-    out = rewrite(source)
-    assert '"OpenAI-Beta": "x"' in out
-    last = out.splitlines()[-1]
-    (header,) = [f for f in findings(out) if f.code == "LMX403"]
-    assert (header.line, header.col) == (len(out.splitlines()), last.index('"OpenAI-Beta"') + 1)
+def test_openai_only_headers_keep_their_client_and_are_not_removed() -> None:
+    source = CTOR + 'c = OpenAI()\nr = c.chat.completions.create(model="gpt-4o", messages=[], extra_headers={"OpenAI-Beta": "x"})\n'
+    assert_noop(source)
+    (kept,) = [f for f in findings(source) if f.code == "LMX106"]
+    assert "it is used for `header OpenAI-Beta` (<unknown>:3)" in kept.message
+
+
+def test_a_provider_client_sending_openai_headers_is_reported() -> None:
+    source = (
+        'import os\nfrom openai import OpenAI\n\nc = OpenAI(api_key=os.environ["LUMYX_API_KEY"], '
+        'base_url="https://api.lumyx-ai.site/v1", default_headers={"OpenAI-Beta": "x"})\n'
+    )
+    assert codes(source) == ["LMX403"]

@@ -14,7 +14,7 @@ from typing import Literal
 from codemod.analysis import suppress
 from codemod.analysis.bindings import Binding, Scope, pos_of, span_of
 from codemod.analysis.inserts import Inserts
-from codemod.analysis.values import EnvVal, ProjectFacts, QName, Resolver, StrVal, Value
+from codemod.analysis.values import DictVal, EnvVal, ProjectFacts, QName, Resolver, StrVal, Value
 from codemod.rules import Rules
 from codemod.source import LineIndex
 from codemod.types import Finding, Fix
@@ -110,6 +110,20 @@ class Context:
     def source(self, node: ast.AST) -> str:
         start, end = self.span(node)
         return self.text[start:end]
+
+    def openai_header(self, call: ast.Call, scope: Scope, keyword: str) -> tuple[ast.Constant, str] | None:
+        """The first OpenAI-only header (rules `module_config.openai_headers`) given a value in the
+        dict of `call`'s `keyword=`; an empty value is the blank that keeps it from the provider."""
+        arg = next((kw.value for kw in call.keywords if kw.arg == keyword), None)
+        val = self.value(arg, scope) if arg is not None else None
+        if not isinstance(val, DictVal):
+            return None
+        names = {h.lower() for h in self.rules.module_config.openai_headers}
+        for key, value in zip(val.node.keys, val.node.values, strict=True):
+            blank = isinstance(value, ast.Constant) and value.value == ""
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in names and not blank:
+                return key, key.value
+        return None
 
     def finding(self, code: str, message: str, node: ast.AST, fix: Fix | None = None) -> Finding:
         start, end = self.span(node)

@@ -243,6 +243,8 @@ class Collector:
         receiver = _receiver(call.func, len(path.split(".")))
         span = self.ctx.span(receiver) if isinstance(receiver, ast.Name | ast.Attribute) else None
         line, col = call.lineno, call.col_offset + 1
+        if header := self.ctx.openai_header(call, scope, "extra_headers"):  # OpenAI-only: its client stays
+            path, kind = f"header {header[1]}", "unserved"
         self.uses.append(Use(refs, path, kind, line, col, span, model=self._imported_model(call, scope)))
         self.names.on_use(len(self.uses) - 1, call, scope)
 
@@ -256,9 +258,8 @@ class Collector:
         return None
 
     def _note_params(self, ref: str, scope: Scope) -> None:
-        """The parameter names of the function a `p:` ref names, for call sites passing by
-        position: found up from the use (a nested function) or from the module down
-        (`self.x` set from a parameter of `__init__` and used in another method)."""
+        """The parameter names of the function a `p:` ref names (up from the use, or from the
+        module down for `self.x` set in `__init__`), for call sites passing by position."""
         function = ref.split(":")[1]
         if function in self.param_functions:
             return

@@ -14,7 +14,7 @@ from typing import Literal
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
 from codemod.analysis.ctorforms import PARTIALS, provider_inferred
-from codemod.analysis.detectors import placement, repoint
+from codemod.analysis.detectors import headers, placement, repoint
 from codemod.analysis.facts import ctor_id, hostname
 from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
 from codemod.rules import ClientSpec
@@ -72,6 +72,7 @@ def _analyse(ctx: Context, client: ClientVal, call: ast.Call, scope: Scope) -> C
         or _refusal(
             ctx, call, scope, (key, key_arg), (base, base_arg), opaque_kwargs=opaque_kwargs, blanked=blanks == ([], [])
         )
+        or headers.keeps(ctx, call, scope)
     )
     if refused is not None and refused.status == "lumyx":
         refused = repoint.provider_client(ctx, call, later) or refused
