@@ -203,9 +203,7 @@ def _replacements(
         if id(a.value) in seen:
             continue
         seen.add(id(a.value))
-        verdict = ctx.base_verdict(a.value, a.scope)
-        if verdict == "elsewhere" and _placeholder(ctx, a):
-            verdict = "replace"
+        verdict = ctx.base_verdict(a.value, a.scope)  # a placeholder URL is OpenAI's (`classify_base`)
         ignored = _ignored_base(ctx, a, bases) if modern else None
         if verdict in ("elsewhere", "opaque"):
             if verdict == "elsewhere":
@@ -237,13 +235,6 @@ def _replacements(
             edit = Edit(EditKind.REPLACE, start, end, ctx.inserts.key_read())
             fixes.append((a, (edit,), f"module-level `{a.attr}` is not pointed at {provider.name}"))
     return allowed, fixes
-
-
-def _placeholder(ctx: Context, a: _Assignment) -> bool:
-    """A literal that only stands for a URL (`"https://..."`, rules `placeholder_base_urls`):
-    copied from a README, it meant OpenAI's."""
-    val = ctx.value(a.value, a.scope)
-    return isinstance(val, StrVal) and ctx.rules.module_config.is_placeholder(str(val.node.value))
 
 
 def _sets_base_url(ctx: Context, a: _Assignment, bases: list[_Assignment]) -> bool:
