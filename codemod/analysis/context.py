@@ -111,19 +111,20 @@ class Context:
         start, end = self.span(node)
         return self.text[start:end]
 
-    def openai_header(self, call: ast.Call, scope: Scope, keyword: str) -> tuple[ast.Constant, str] | None:
-        """The first OpenAI-only header (rules `module_config.openai_headers`) given a value in the
-        dict of `call`'s `keyword=`; an empty value is the blank that keeps it from the provider."""
+    def openai_headers(self, call: ast.Call, scope: Scope, keyword: str) -> list[tuple[ast.Constant, str]]:
+        """The OpenAI-only headers (rules `module_config.openai_headers`) given a value in the
+        dict of `call`'s `keyword=`; an empty value is the blank that keeps one from the provider."""
         arg = next((kw.value for kw in call.keywords if kw.arg == keyword), None)
         val = self.value(arg, scope) if arg is not None else None
         if not isinstance(val, DictVal):
-            return None
+            return []
         names = {h.lower() for h in self.rules.module_config.openai_headers}
+        found = []
         for key, value in zip(val.node.keys, val.node.values, strict=True):
             blank = isinstance(value, ast.Constant) and value.value == ""
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in names and not blank:
-                return key, key.value
-        return None
+                found.append((key, key.value))
+        return found
 
     def finding(self, code: str, message: str, node: ast.AST, fix: Fix | None = None) -> Finding:
         start, end = self.span(node)

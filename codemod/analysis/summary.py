@@ -243,8 +243,8 @@ class Collector:
         receiver = _receiver(call.func, len(path.split(".")))
         span = self.ctx.span(receiver) if isinstance(receiver, ast.Name | ast.Attribute) else None
         line, col = call.lineno, call.col_offset + 1
-        if header := self.ctx.openai_header(call, scope, "extra_headers"):  # OpenAI-only: its client stays
-            path, kind = f"header {header[1]}", "unserved"
+        if headers := self.ctx.openai_headers(call, scope, "extra_headers"):  # OpenAI-only: its client stays
+            path, kind = f"header {headers[0][1]}", "unserved"
         self.uses.append(Use(refs, path, kind, line, col, span, model=self._imported_model(call, scope)))
         self.names.on_use(len(self.uses) - 1, call, scope)
 

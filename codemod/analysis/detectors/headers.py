@@ -15,39 +15,27 @@ import ast
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import ClientState, Context
-from codemod.analysis.values import DictVal
 
 CODES: tuple[str, ...] = ("LMX403",)
 
 
 def check(ctx: Context, call: ast.Call, scope: Scope, keyword: str) -> None:
     """LMX403 for each OpenAI-only header, with a value, in the `keyword=` dict of `call`."""
-    names = {h.lower() for h in ctx.rules.module_config.openai_headers}
-    for kw in call.keywords:
-        if kw.arg != keyword:
-            continue
-        val = ctx.value(kw.value, scope)
-        if not isinstance(val, DictVal):
-            continue
-        for key, value in zip(val.node.keys, val.node.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in names):
-                continue
-            if isinstance(value, ast.Constant) and value.value == "":
-                continue  # blanked: what keeps OpenAI's organization from the provider
-            message = (
-                f"header `{key.value}` is OpenAI's: {ctx.rules.provider.name} does not implement it, and "
-                "OpenAI's organization, project and beta features must not reach it; remove it here"
-            )
-            ctx.add("LMX403", message, key)
+    for key, name in ctx.openai_headers(call, scope, keyword):
+        message = (
+            f"header `{name}` is OpenAI's: {ctx.rules.provider.name} does not implement it, and "
+            "OpenAI's organization, project and beta features must not reach it; remove it here"
+        )
+        ctx.add("LMX403", message, key)
 
 
 def keeps(ctx: Context, call: ast.Call, scope: Scope) -> ClientState | None:
     """A constructor sending an OpenAI-only header by default stays as it is (LMX403): migrating
     it would send OpenAI's organization, project or beta switch to the provider."""
-    found = ctx.openai_header(call, scope, "default_headers")
-    if found is None:
+    found = ctx.openai_headers(call, scope, "default_headers")
+    if not found:
         return None
-    key, name = found
+    key, name = found[0]
     message = (
         f"client `{ctx.source(call.func)}` is left on OpenAI: its header `{name}` is OpenAI's and must "
         f"not reach {ctx.rules.provider.name}; remove it to migrate the client"
