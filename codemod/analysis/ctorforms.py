@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from codemod.analysis.bindings import Binding, Pos, Scope, pos_of
 from codemod.analysis.valuetypes import (
@@ -195,11 +196,11 @@ class ConstructorForms:
     module: Scope
     _subclasses: dict[int, Subclass | None]
 
-    def value(self, node: ast.expr | None, scope: Scope) -> Value:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # defined by `values.Resolver`, the class this part is mixed into
 
-    def lookup(self, name: str, scope: Scope, pos: Pos) -> Binding | None:
-        raise NotImplementedError
+        def value(self, node: ast.expr | None, scope: Scope) -> Value: ...
+
+        def lookup(self, name: str, scope: Scope, pos: Pos) -> Binding | None: ...
 
     def constructor(self, call: ast.Call, func: Value, scope: Scope) -> ClientSpec | None:
         """The client spec when `call` builds a client where it is written (the class called, a
