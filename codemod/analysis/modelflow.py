@@ -25,7 +25,7 @@ _LITERAL = ("typing.Literal", "typing_extensions.Literal")
 _ENUM_ROOT = "enum."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelNames:
     """What one module tells the project about model names: each `(name, line, how)` used for
     something else than a model, the model-named module constants and the name each holds, the

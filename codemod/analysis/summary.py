@@ -34,7 +34,7 @@ from codemod.analysis.values import (
 Refs = frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ctor:
     """A client constructor of this module; `target` the name or `self.attr` it is bound to by a
     plain assignment (what a split can copy), `status` the verdict on its own arguments."""
@@ -49,7 +49,7 @@ class Ctor:
     own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ctorforms.own_keyword`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Use:
     """An API call (`<receiver>.<path>(...)`) on what `refs` may be; `span` is the receiver's
     offsets in the text when it is a plain name or attribute (what a split re-points)."""
@@ -64,7 +64,7 @@ class Use:
     model: str | None = None  # `n:<qname>`: the model argument is a name imported from a module
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pass:
     """A client handed to a function: `callee` a reference to the function, `param` the
     parameter's position or keyword."""
@@ -74,7 +74,7 @@ class Pass:
     refs: Refs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Summary:
     path: str
     module: str
