@@ -127,24 +127,49 @@ def iter_results(
             if progress:
                 progress(1)
         return
-    # Imported here: process pools cost a run with --jobs 1 (and every worker) nothing.
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    from codemod import forkpool  # imported here: a run without a pool costs nothing
 
     size = max(1, min(64, len(files) // (jobs * 8) or 1))
     chunks = [[(str(p), d) for p, d in files[i : i + size]] for i in range(0, len(files), size)]
+    batches = _forked(chunks, opts, jobs, worker) if forkpool.available() else _executor(chunks, opts, jobs, worker)
+    for batch in batches:
+        yield from batch
+        if progress:
+            progress(len(batch))
+
+
+def _forked(
+    chunks: list[list[tuple[str, str]]], opts: Options, jobs: int, worker: Callable[[list[tuple[str, str]]], list[FileResult]]
+) -> Iterator[list[FileResult]]:
+    """Each chunk's results from workers forked from this process (they inherit the options)."""
+    from codemod import forkpool
+
+    global _WORKER_OPTS
+    _WORKER_OPTS = opts
+    try:
+        for index, batch in forkpool.imap(worker, chunks, jobs):
+            yield batch if batch is not None else [_worker_died(display) for _, display in chunks[index]]
+    finally:
+        _WORKER_OPTS = None
+
+
+def _executor(
+    chunks: list[list[tuple[str, str]]], opts: Options, jobs: int, worker: Callable[[list[tuple[str, str]]], list[FileResult]]
+) -> Iterator[list[FileResult]]:
+    """Each chunk's results from a `concurrent.futures` pool, where forking is not safe."""
+    # Imported here: they cost a run without a pool nothing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(opts,)) as pool:
         futures = {pool.submit(worker, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
             try:
-                batch = future.result()
+                yield future.result()
             except BrokenProcessPool:
                 # A worker died (a crash in native code, the OOM killer): every file it had not
                 # finished is an internal error, reported as such; the run still ends normally.
-                batch = [_worker_died(display) for _, display in futures[future]]
-            yield from batch
-            if progress:
-                progress(len(batch))
+                yield [_worker_died(display) for _, display in futures[future]]
 
 
 def _worker_died(display: str) -> FileResult:
@@ -268,7 +293,7 @@ def _reach(
 def _reach_scan(out: Scan, opts: Options) -> None:
     """`_reach` for `scan`: a connector module it analyses stops being counted clean, and joins
     the project view (its summary) and the results (when it has something to say)."""
-    out.summaries[:] = [pickle.loads(s) if isinstance(s, bytes) else s for s in out.summaries]  # our workers' (`_packed_worker`)
+    _unpack(out.summaries)
     text = out.connectors.getvalue()
     out.connectors = io.StringIO()
     wired = _reach(out.summaries, _pairs(text), opts)
@@ -279,6 +304,16 @@ def _reach_scan(out: Scan, opts: Options) -> None:
         out.clean_paths = [p for p in out.clean_paths if p not in wired]
     for result, path in wired.values():
         out.add(result, path)
+
+
+def _unpack(summaries: list[object]) -> None:
+    """Our workers' pickled summaries (`_packed_worker`) as objects, in place, one at a time, each
+    equal value shared across them all (`_shared`): modules repeat each other's names, models and
+    references, and the parent holds every candidate's summary until the project view is built."""
+    table: dict[object, object] = {}
+    for index, summary in enumerate(summaries):
+        if isinstance(summary, bytes):
+            summaries[index] = _shared(pickle.loads(summary), table)
 
 
 def _pairs(text: str) -> Iterator[tuple[str, str]]:

@@ -19,10 +19,12 @@ except SystemExit:
     pass
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"libcst", "rich", "pathspec", "click", "concurrent"})
 heavy += ["<walked>"] if "codemod.discover" in sys.modules else []
+heavy += ["<pool>"] if {"codemod.forkpool", "concurrent.futures.process"} & set(sys.modules) else []
 sys.__stderr__.write("\\nMODULES=" + json.dumps(heavy) + "\\n")
 """
 
 CLIENT = "from openai import OpenAI\nclient = OpenAI()\n"
+BIG_CLIENT = CLIENT + "# padding\n" * 40_000  # 400 KB: two of them are work enough for a pool
 PLAIN = "import json\nprint(json.dumps({'a': 1}))\n"
 
 
@@ -64,6 +66,7 @@ def test_libcst_only_when_a_file_has_a_fix(tmp_path: Path, files: dict[str, str]
     [
         pytest.param({"a.py": PLAIN}, ["check", "."], [], id="default excludes only: no pathspec, no pool"),
         pytest.param({"a.py": CLIENT, "b.py": CLIENT}, ["check", "--jobs", "2", "."], [], id="two small candidates: no pool"),
+        pytest.param({"a.py": BIG_CLIENT, "b.py": BIG_CLIENT}, ["check", "--jobs", "2", "."], ["<pool>"], id="two big candidates: a pool"),
         pytest.param({"a.py": PLAIN}, ["check", "--exclude", "src/*.py", "."], [], id="a path pattern: matched without pathspec"),
         pytest.param({"a.py": PLAIN, ".gitignore": "*.log\n"}, ["check", "."], [], id="a .gitignore: matched without pathspec"),
         pytest.param({"a.py": PLAIN}, ["check", "--exclude", "generated", "."], [], id="a name pattern: no pathspec"),
@@ -74,7 +77,7 @@ def test_pathspec_and_the_pool_only_when_needed(tmp_path: Path, files: dict[str,
         (tmp_path / name).write_text(text)
     modules = loaded(tmp_path, *args)
     assert "<walked>" in modules
-    assert [m for m in modules if m in ("pathspec", "concurrent")] == expected
+    assert [m for m in modules if m in ("pathspec", "<pool>")] == expected
 
 
 def test_rich_is_not_loaded_on_a_pipe(tmp_path: Path) -> None:
