@@ -57,8 +57,10 @@ def imap(work: Callable[[T], R], tasks: Sequence[T], jobs: int) -> Iterator[tupl
                 break
             _send(worker, busy, tasks, index)
         while busy:
-            ready, _, _ = select.select(list(busy), [], [])
-            for fd in ready:
+            waiting = select.poll()  # no FD_SETSIZE limit, unlike select.select
+            for fd in busy:
+                waiting.register(fd, select.POLLIN)
+            for fd, _ in waiting.poll():
                 done, index = busy.pop(fd)
                 result = _receive(fd)
                 worker = done
