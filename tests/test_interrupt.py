@@ -20,7 +20,7 @@ from codemod.writer import TEMP_SUFFIX
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
 
-FILES = 800
+FILES = 300
 INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, the rest untouched"
 
 
