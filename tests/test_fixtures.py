@@ -20,26 +20,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from support import FIXTURES
-
-from codemod.cli import main
+from support import FIXTURES, run_cli
 
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "before").is_dir())
 REGEN = os.environ.get("LUMYX_REGEN_FIXTURES") == "1"
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`lumyx-migrate ARGS` in `cwd`, without CI in the environment and with NO_COLOR."""
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        env: dict[str, str | None] = {"CI": None, "NO_COLOR": "1"}
-        result = CliRunner().invoke(main, args, env=env, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    argv = ["lumyx-migrate", *args]
-    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, result.stderr)
+    return run_cli(cwd, *args, env={"CI": None, "NO_COLOR": "1"})
 
 
 def tree(root: Path) -> dict[str, bytes]:
