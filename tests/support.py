@@ -93,3 +93,9 @@ def run_cli(cwd: Path, *args: str, env: dict[str, str | None] | None = None) -> 
     finally:
         os.chdir(old)
     return subprocess.CompletedProcess(["lumyx-migrate", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def untraced_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """`env` (default os.environ) without coverage's start-up variables: for a subprocess that runs
+    no code of the tool (pip, ruff), which coverage would otherwise trace and record for nothing."""
+    return {k: v for k, v in (os.environ if env is None else env).items() if not k.startswith("COVERAGE_PROCESS_")}
