@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
+import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from codemod.analysis import analyse
+from codemod.cli import main
 from codemod.rewrite import apply_fixes
 from codemod.rules import Rules, load_rules
 from codemod.types import Finding
@@ -75,3 +79,23 @@ MIGRATED = (
     '    base_url=os.environ.get("LUMYX_BASE_URL", "https://api.lumyx-ai.site/v1"),\n'
     '    organization="",\n    project="",\n)\n'
 )
+
+
+def run_cli(cwd: Path, *args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """`lumyx-migrate ARGS` in `cwd`, in this process (click's runner; `env` changes os.environ
+    for the run, None removing a variable): for tests of what a command prints, writes and
+    exits with. Exit statuses of a real process, pipes, signals and the installed entry point
+    are tested in processes of their own (test_cli*.py, test_interrupt.py, test_install.py)."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, args, env=env, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return subprocess.CompletedProcess(["lumyx-migrate", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def untraced_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """`env` (default os.environ) without coverage's start-up variables: for a subprocess that runs
+    no code of the tool (pip, ruff), which coverage would otherwise trace and record for nothing."""
+    return {k: v for k, v in (os.environ if env is None else env).items() if not k.startswith("COVERAGE_PROCESS_")}

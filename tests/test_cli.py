@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import run_cli
 
 from codemod.cli import main
 
@@ -45,6 +46,13 @@ def run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedPro
         check=False,
         **kwargs,  # type: ignore[call-overload]
     )
+
+
+def run_here(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`run` in this process (click's runner): for what settings, rules and --jobs make a
+    command print; where output goes, terminals and the entry point keep a process of their own."""
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LUMYX_", "NO_COLOR"))}
+    return run_cli(cwd, *args, env=unset)
 
 
 def invoke(args: list[str], cwd: Path) -> tuple[int, str, str]:
@@ -134,7 +142,7 @@ def test_check_text_lines_are_ruff_like(project: Path) -> None:
 
 def test_check_json_to_output_file(project: Path) -> None:
     out = project / "report.json"
-    result = run(["check", "--format", "json", "--output", str(out), "."], project)
+    result = run_here(["check", "--format", "json", "--output", str(out), "."], project)
     assert result.returncode == 1
     assert result.stdout == ""
     data = json.loads(out.read_text())
@@ -144,7 +152,7 @@ def test_check_json_to_output_file(project: Path) -> None:
 
 
 def test_quiet_prints_no_summary(project: Path) -> None:
-    result = run(["check", "-q", "."], project)
+    result = run_here(["check", "-q", "."], project)
     assert result.stderr == ""
 
 
@@ -152,7 +160,7 @@ def test_rules_error_is_reported_before_reading_files(tmp_path: Path) -> None:
     bad = tmp_path / "rules.toml"
     bad.write_text('[provider]\nnmae = "x"\n')
     (tmp_path / "a.py").write_bytes(b"import openai\n\xff\xfe broken")
-    result = run(["check", "--rules", str(bad), "."], tmp_path)
+    result = run_here(["check", "--rules", str(bad), "."], tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"lumyx-migrate: error: {bad}: provider.nmae: unknown key "
@@ -164,21 +172,21 @@ def test_user_rules_extend_the_default(tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     rules.write_text('[[models.map]]\nmatch = ["gpt-4o-mini"]\naction = "keep"\n')
     (tmp_path / "a.py").write_text(MIGRATED + 'client.chat.completions.create(model="gpt-4o-mini", messages=[])\n')
-    assert run(["check", "."], tmp_path).returncode == 1
-    assert run(["check", "--rules", str(rules), "."], tmp_path).returncode == 0
+    assert run_here(["check", "."], tmp_path).returncode == 1
+    assert run_here(["check", "--rules", str(rules), "."], tmp_path).returncode == 0
 
 
 def test_pyproject_settings_apply_and_cli_wins(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.lumyx-migrate]\nignore = ["LMX301"]\n')
     (tmp_path / "a.py").write_text(EMBEDDINGS)
-    assert run(["check", "."], tmp_path).returncode == 0
-    assert run(["check", "--ignore", "LMX9", "."], tmp_path).returncode == 1
+    assert run_here(["check", "."], tmp_path).returncode == 0
+    assert run_here(["check", "--ignore", "LMX9", "."], tmp_path).returncode == 1
 
 
 def test_pyproject_bad_value_is_exit_2(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.lumyx-migrate]\nselect = "LMX1"\n')
     (tmp_path / "a.py").write_text(CLIENT)
-    result = run(["check", "."], tmp_path)
+    result = run_here(["check", "."], tmp_path)
     assert result.returncode == 2
     assert "tool.lumyx-migrate.select: must be a list of strings" in result.stderr
 
@@ -191,8 +199,8 @@ def test_exclude_and_gitignore(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("ignored/\n")
     (tmp_path / ".venv").mkdir()
     (tmp_path / ".venv" / "c.py").write_text(CLIENT)
-    assert run(["check", "--exclude", "gen", "."], tmp_path).returncode == 0
-    result = run(["check", "--no-gitignore", "--exclude", "gen", "."], tmp_path)
+    assert run_here(["check", "--exclude", "gen", "."], tmp_path).returncode == 0
+    result = run_here(["check", "--no-gitignore", "--exclude", "gen", "."], tmp_path)
     assert result.stdout.startswith("ignored/b.py:3:10: LMX101")
 
 
@@ -202,14 +210,14 @@ def thirty_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, s
     root = tmp_path_factory.mktemp("thirty")
     for i in range(30):
         (root / f"m{i:02d}.py").write_text(CLIENT if i % 3 else EMBEDDINGS)
-    return root, run(["check", "--jobs", "1", "."], root).stdout, run(["diff", "--jobs", "1", "."], root).stdout
+    return root, run_here(["check", "--jobs", "1", "."], root).stdout, run_here(["diff", "--jobs", "1", "."], root).stdout
 
 
 @pytest.mark.parametrize("jobs", ["1", "2", "3"])
 def test_output_is_the_same_whatever_jobs(thirty_files: tuple[Path, str, str], jobs: str) -> None:
     root, check, diff = thirty_files
-    assert run(["check", "--jobs", jobs, "."], root).stdout == check
-    assert run(["diff", "--jobs", jobs, "."], root).stdout == diff
+    assert run_here(["check", "--jobs", jobs, "."], root).stdout == check
+    assert run_here(["diff", "--jobs", jobs, "."], root).stdout == diff
 
 
 def test_module_entry_point_and_version(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Issue 13's shell through the real command line: settings per file, exclusion that matches
-git, stdin, file names that are not UTF-8, what `apply` says it did, the Python 2 hint."""
+"""Issue 13's shell through the command line: settings per file, exclusion that matches git,
+stdin, file names that are not UTF-8, what `apply` says it did, the Python 2 hint. Stdin, the
+prompt and non-UTF-8 names run in a process of their own; the rest in this one (`run_here`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support import run_cli
 
 CLIENT = "from openai import OpenAI\n\nclient = OpenAI()\n"
 LMX101 = "{}:3:10: LMX101 [*] OpenAI client `OpenAI` is not pointed at Lumyx AI"
@@ -28,6 +30,13 @@ def run(args: list[str], cwd: Path, stdin: str | bytes | None = None, env: dict[
         [sys.executable, "-m", "codemod", *args], cwd=cwd, env={**clean, **(env or {})}, input=data, capture_output=True, timeout=60, check=False
     )
     return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+def run_here(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`run` in this process (click's runner): for what a command prints from its settings and
+    files. Stdin, the prompt and file names that are not UTF-8 keep a process of their own."""
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("LUMYX_", "NO_COLOR", "PRE_COMMIT"))}
+    return run_cli(cwd, *args, env={**unset, **(env or {})})
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -63,19 +72,19 @@ SUB_IGNORES = {
 )
 def test_each_file_takes_its_nearest_table(tmp_path: Path, args: list[str]) -> None:
     tree(tmp_path, SUB_IGNORES)
-    done = run(args, tmp_path)
+    done = run_here(args, tmp_path)
     assert (reported(done.stdout), done.returncode) == ([LMX101.format("a.py")], 1)
 
 
 def test_config_flag_applies_one_table_to_every_file(tmp_path: Path) -> None:
     tree(tmp_path, {**SUB_IGNORES, "ci.toml": '[tool.lumyx-migrate]\nignore = ["LMX101"]\n'})
-    done = run(["check", "--config", "ci.toml", "."], tmp_path)
+    done = run_here(["check", "--config", "ci.toml", "."], tmp_path)
     assert (reported(done.stdout), done.returncode) == ([], 0)
 
 
 def test_excludes_are_relative_to_their_table(tmp_path: Path) -> None:
     tree(tmp_path, {"sub/pyproject.toml": '[tool.lumyx-migrate]\nextend-exclude = ["/gen"]\n', "gen/a.py": CLIENT, "sub/gen/b.py": CLIENT, "sub/x/gen/c.py": CLIENT})
-    done = run(["check", "."], tmp_path)
+    done = run_here(["check", "."], tmp_path)
     assert reported(done.stdout) == [LMX101.format("gen/a.py"), LMX101.format("sub/x/gen/c.py")]
 
 
@@ -88,15 +97,15 @@ def test_per_file_ignores_and_extend_select(tmp_path: Path) -> None:
             "tests/test_a.py": CLIENT,
         },
     )
-    done = run(["check", "."], tmp_path)
+    done = run_here(["check", "."], tmp_path)
     assert reported(done.stdout) == [LMX101.format("a.py")]
-    fixed = run(["diff", "."], tmp_path)
+    fixed = run_here(["diff", "."], tmp_path)
     assert [line for line in fixed.stdout.splitlines() if line.startswith("+++")] == ["+++ b/a.py"]
 
 
 def test_verbose_names_settings_and_rules(tmp_path: Path) -> None:
     tree(tmp_path, SUB_IGNORES)
-    done = run(["check", "-v", "."], tmp_path)
+    done = run_here(["check", "-v", "."], tmp_path)
     said = [line for line in done.stderr.splitlines() if line.startswith("lumyx-migrate: settings")]
     assert sorted(said) == sorted(
         [f"lumyx-migrate: settings {tmp_path / 'pyproject.toml'}, rules built-in rules", f"lumyx-migrate: settings {tmp_path / 'sub/pyproject.toml'}, rules built-in rules"]
@@ -105,8 +114,8 @@ def test_verbose_names_settings_and_rules(tmp_path: Path) -> None:
 
 def test_show_files_and_show_settings(tmp_path: Path) -> None:
     tree(tmp_path, {**SUB_IGNORES, "build/c.py": CLIENT})
-    assert run(["check", "--show-files", "."], tmp_path).stdout == "a.py\nsub/b.py\n"
-    shown = run(["check", "--show-settings", "sub"], tmp_path).stdout.splitlines()
+    assert run_here(["check", "--show-files", "."], tmp_path).stdout == "a.py\nsub/b.py\n"
+    shown = run_here(["check", "--show-settings", "sub"], tmp_path).stdout.splitlines()
     assert (shown[0], shown[3]) == (f"settings: {tmp_path / 'sub/pyproject.toml'}", "ignore: LMX101")
 
 
@@ -124,7 +133,7 @@ def test_negated_gitignore_keeps_files_git_keeps_and_counts_the_rest(tmp_path: P
     files = {".gitignore": "plugins/**/\n!plugins/godcmd\n", "plugins/godcmd/x.py": CLIENT, "plugins/other/y.py": CLIENT, "plugins/godcmd/sub/z.py": CLIENT}
     tree(tmp_path, files)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    done = run(["check", "-v", "."], tmp_path)
+    done = run_here(["check", "-v", "."], tmp_path)
     assert reported(done.stdout) == [LMX101.format("plugins/godcmd/x.py")]
     assert "lumyx-migrate: skipped 0 paths excluded and 2 ignored by .gitignore (a folder counts once)" in done.stderr.splitlines()
 
@@ -141,7 +150,7 @@ def test_negated_gitignore_keeps_files_git_keeps_and_counts_the_rest(tmp_path: P
 def test_force_exclude(tmp_path: Path, args: list[str], listed: list[str]) -> None:
     tree(tmp_path, {"build/x.py": CLIENT, "ignored.py": CLIENT, "a.py": CLIENT, ".gitignore": "ignored.py\n"})
     (tmp_path / ".git").mkdir()
-    done = run(args, tmp_path)
+    done = run_here(args, tmp_path)
     assert reported(done.stdout) == listed
     assert ("No Python files found" in done.stderr) is (not listed)
 
@@ -156,7 +165,7 @@ def test_pre_commit_hooks_force_excludes() -> None:
 
 def test_no_python_file_warns(tmp_path: Path) -> None:
     tree(tmp_path, {"README.md": "hi\n"})
-    done = run(["check", "."], tmp_path)
+    done = run_here(["check", "."], tmp_path)
     assert (done.returncode, done.stderr.splitlines()[0]) == (0, "lumyx-migrate: warning: No Python files found")
 
 
@@ -266,7 +275,7 @@ def test_ctrl_c_at_the_prompt_exits_130(tmp_path: Path) -> None:
 )
 def test_check_hint_fits_the_flow(tmp_path: Path, env: dict[str, str], hint: str) -> None:
     tree(tmp_path, {"a.py": CLIENT})
-    assert hint in run(["check", "a.py"], tmp_path, env=env).stderr.splitlines()
+    assert hint in run_here(["check", "a.py"], tmp_path, env=env).stderr.splitlines()
 
 
 # -- item 6 leftover: the parse error's hint ----------------------------------------------------
@@ -282,6 +291,6 @@ def test_check_hint_fits_the_flow(tmp_path: Path, env: dict[str, str], hint: str
 )
 def test_parse_error_is_named_once_with_a_fitting_hint(tmp_path: Path, source: str, hint: str) -> None:
     tree(tmp_path, {"a.py": source})
-    done = run(["diff", "."], tmp_path)
+    done = run_here(["diff", "."], tmp_path)
     named = [line for line in done.stderr.splitlines() if line.startswith("a.py:")]
     assert len(named) == 1 and hint in named[0]

@@ -1,16 +1,15 @@
-"""Environment and deployment files through the real CLI (issue 12): every report format gives
+"""Environment and deployment files through the CLI, in process (issue 12): every report format gives
 their findings as plain `line:col` (no cell); `apply` rewrites templates and CI files but never
 the real `.env`; `diff` is what `apply` does; a gitignored `.env` is not read at all."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import run_cli
 
 APP = "from openai import OpenAI\n\nclient = OpenAI()\n"
 TEMPLATE = "# keys\nOPENAI_API_KEY=\n"
@@ -19,12 +18,7 @@ REAL_ENV = "OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz0123\n"
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "codemod", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
+    return run_cli(cwd, *args, env={"CI": None, "NO_COLOR": "1"})
 
 
 def make(root: Path, files: dict[str, str]) -> None:

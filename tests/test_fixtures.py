@@ -1,6 +1,11 @@
-"""Golden projects through the real CLI: diff shows the change and `git apply` takes it, apply
+"""Golden projects through the CLI: diff shows the change and `git apply` takes it, apply
 turns before/ into after/ byte for byte, check fails on before/ and on after/ reports only what
 needs a person (recorded in check-before.txt / check-after.txt next to the trees).
+
+The commands run in process (click's test runner, in the project's folder): what is compared
+here is what they print and write, the same in a process of their own (exit statuses, pipes,
+signals and the installed entry point have their tests in test_cli*.py, test_interrupt.py and
+test_install.py); a process per command cost more than the commands (issue 11 goal 5).
 
 Regenerate after a deliberate change with `LUMYX_REGEN_FIXTURES=1 pytest tests/test_fixtures.py`,
 then review `git diff fixtures/`.
@@ -12,28 +17,17 @@ import filecmp
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import FIXTURES
+from support import FIXTURES, run_cli
 
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "before").is_dir())
 REGEN = os.environ.get("LUMYX_REGEN_FIXTURES") == "1"
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CI",)}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "codemod", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(cwd, *args, env={"CI": None, "NO_COLOR": "1"})
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -258,7 +258,9 @@ hypothesmith = pytest.importorskip("hypothesmith")  # placed last: the tests abo
 
 
 @settings(PROFILE, max_examples=max(40, PROFILE.max_examples // 5))  # generation is slow
-@given(hypothesmith.from_grammar())
+# Deferred: building the grammar takes a second or two, paid by the worker that runs this test
+# only, not by every worker that collects the module.
+@given(st.deferred(hypothesmith.from_grammar))
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")
 def test_arbitrary_programs_without_openai_come_out_byte_identical(text: str) -> None:
     """Any valid program the grammar yields, with no OpenAI use in it, is left as it is."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import REPO
+from support import REPO, untraced_env
 
 APP = 'from openai import OpenAI\nclient = OpenAI()\n'
 
@@ -36,7 +36,7 @@ def test_install_from_a_git_url_and_run_from_another_folder(tmp_path: Path) -> N
     installed = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
          "--no-build-isolation", f"git+{REPO.resolve().as_uri()}"],
-        timeout=120, cwd=tmp_path, capture_output=True, text=True,
+        timeout=120, cwd=tmp_path, capture_output=True, text=True, env=untraced_env(),
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
     work = tmp_path / "elsewhere"

@@ -1,6 +1,6 @@
 """Killing or interrupting `apply` mid-run never leaves a file that is neither old nor new.
 
-A real `python -m codemod apply` runs on a few hundred files in its own process group; the
+A real `python -m codemod apply` runs on two hundred files in its own process group; the
 signal goes to the whole group, as a terminal's Ctrl-C or an OOM/CI kill would.
 """
 
@@ -20,7 +20,7 @@ from codemod.writer import TEMP_SUFFIX
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
 
-FILES = 800
+FILES = 200
 INTERRUPTED = "lumyx-migrate: interrupted; files already written are complete, the rest untouched"
 
 

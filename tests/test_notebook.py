@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
+from support import run_cli
 
 from codemod import notebook
 from codemod.notebook import NotebookError
@@ -155,9 +155,7 @@ CHAT = ["r = client.chat.completions.create(\n", '    model="gpt-4o", messages=[
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
-    )
+    return run_cli(cwd, *args)
 
 
 def project(tmp_path: Path, name: str = "demo.ipynb", *cells: dict[str, Any]) -> Path:

@@ -14,7 +14,7 @@ from textwrap import dedent
 
 import pytest
 import support
-from support import assert_noop, assert_rewrite, rewrite
+from support import assert_noop, assert_rewrite, rewrite, untraced_env
 
 from codemod.rewrite import RewriteError, add_call_args, apply_edits, apply_fixes
 from codemod.types import ArgChange, Edit, EditKind, Finding, Fix
@@ -517,7 +517,7 @@ def ruff_formatted(tmp_path: Path, text: str, indent_style: str) -> bool:
     path = tmp_path / "f.py"
     path.write_text(text, newline="")
     options = ["--isolated", "--line-length", "88", "--config", f"format.indent-style='{indent_style}'"]
-    done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", *options, str(path)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", *options, str(path)], capture_output=True, text=True, env=untraced_env())
     assert done.returncode in (0, 1), done.stderr  # 2: ruff itself failed
     return done.returncode == 0
 

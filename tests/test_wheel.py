@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import REPO
+from support import REPO, untraced_env
 
 from codemod import codes
 
@@ -26,6 +26,7 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path: Path) -> None:
         check=True,
         timeout=300,
         cwd=tmp_path,
+        env=untraced_env(),
     )
     (wheel,) = wheels.glob("lumyx_migrate-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -39,6 +40,7 @@ def test_wheel_installs_and_runs_from_elsewhere(tmp_path: Path) -> None:
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
         check=True,
         timeout=300,
+        env=untraced_env(),
     )
     # Dependencies come from this environment's site-packages (no network), but not this
     # checkout: a .pth line adds a folder to the path without running its own .pth files.

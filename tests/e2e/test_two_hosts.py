@@ -44,7 +44,8 @@ got one. Failures list every violation at once, with every request of both stand
 Environment as in the single-host harness (`clean_env`): no inherited OPENAI_*/LUMYX_* variables,
 HTTP(S)_PROXY/ALL_PROXY at a dead loopback port with NO_PROXY=127.0.0.1,localhost (a request to a
 real host fails instead of leaving the machine); PYTEST_ADDOPTS/PYTEST_PLUGINS are dropped for
-programs that run pytest.
+programs that run pytest, and PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 keeps this environment's plugins out
+of them (a project needing one names it with `-p` in its argv).
 
 Proving that these tests bite: with `LUMYX_E2E_SKIP_REWRITE=1` the apply step is skipped, so
 steps 2 and 3 run the unmigrated program; every program with a non-empty lumyx_paths must then
@@ -193,6 +194,9 @@ def program_env(dead_port: int, **extra: str) -> dict[str, str]:
     env = clean_env(dead_port, **extra)
     for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         env.pop(name, None)
+    # A program running pytest loads only the plugins it names (`-p`), not every plugin of this
+    # environment (hypothesis, langsmith, xdist, ...: over a second of imports per run).
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     return env
 
 
