@@ -36,24 +36,9 @@ from codemod.analysis.valuetypes import (
 from codemod.rules import Rules
 
 __all__ = [
-    "UNKNOWN",
-    "ChosenClass",
-    "ClassVal",
-    "ClientVal",
-    "DictVal",
-    "EnvVal",
-    "FuncVal",
-    "ParamVal",
-    "PartialVal",
-    "ProjectFacts",
-    "QName",
-    "RefVal",
-    "Resolver",
-    "ResourceVal",
-    "SelfVal",
-    "StrVal",
-    "Unknown",
-    "Value",
+    "UNKNOWN", "ChosenClass", "ClassVal", "ClientVal", "DictVal", "EnvVal", "FuncVal",
+    "ParamVal", "PartialVal", "ProjectFacts", "QName", "RefVal", "Resolver", "ResourceVal",
+    "SelfVal", "StrVal", "Unknown", "Value",
 ]
 
 UNKNOWN = Unknown()
@@ -83,6 +68,7 @@ class Resolver(forms.ConstructorForms):
         stack: list[tuple[ast.AST, Scope]] = [(self.module.node, self.module)]
         scope_of = self.scope_of
         pop, push = stack.pop, stack.extend
+        names = types is None or ast.Name in types  # a third of all nodes: not stacked when not asked for
         while stack:
             node, scope = pop()
             if types is None or type(node) in types:
@@ -93,7 +79,7 @@ class Resolver(forms.ConstructorForms):
             kids.reverse()
             inner = scope_of.get(id(node))
             if inner is None or inner is scope:
-                push(zip(kids, repeat(scope)))
+                push(zip(kids, repeat(scope)) if names else [(kid, scope) for kid in kids if type(kid) is not ast.Name])
                 continue
             # Decorators, defaults, bases and annotations run in the outer scope.
             body = _body_ids(node)
