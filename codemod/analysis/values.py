@@ -56,7 +56,8 @@ class Resolver(forms.ConstructorForms):
         self.scope_of = collector.scope_of
         self.shadowed = collector.shadowed
         self.fstrings = collector.fstrings
-        self.strings = collector.strings
+        self.strings = collector.strings  # a function: the literals are read again when asked for
+        self._expr_nodes = collector.expr_nodes
         self.rules = rules
         self.project = project
         self._active: set[int] = set()
@@ -69,8 +70,13 @@ class Resolver(forms.ConstructorForms):
         scope_of = self.scope_of
         pop, push = stack.pop, stack.extend
         names = types is None or ast.Name in types  # a third of all nodes: not stacked when not asked for
+        walked = {} if types is None or names else self._expr_nodes  # the scope pass met these in this order
         while stack:
             node, scope = pop()
+            inside = walked.get(id(node))
+            if inside is not None and types is not None:
+                yield from ((sub, scope) for sub in inside if type(sub) in types)
+                continue
             if types is None or type(node) in types:
                 yield node, scope
             kids = children(node)
