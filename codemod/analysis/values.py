@@ -111,6 +111,9 @@ class Resolver(forms.ConstructorForms):
         bindings = scope.bindings.get(name)
         if not bindings:
             return None
+        if len(bindings) == 1:  # most names: the answer below, without its lists
+            only = bindings[0]
+            return None if pos is not None and not only.pos < pos and scope.kind == "module" else only
         real = [b for b in bindings if not b.fallback] or bindings
         if pos is not None:
             before = [b for b in real if b.pos < pos]
@@ -194,7 +197,8 @@ class Resolver(forms.ConstructorForms):
         if binding is None:
             return UNKNOWN
         if binding.kind == "import" and binding.qname:
-            return self._remote(f"n:{binding.qname}") or QName(binding.qname)
+            remote = self._remote(f"n:{binding.qname}") if self.project is not None else None
+            return remote or QName(binding.qname)
         if binding.kind in ("assign", "with") and binding.scope is not None:
             val = self.value(binding.value, binding.scope)
             if binding.kind == "with" and isinstance(val, ResourceVal):
