@@ -78,14 +78,6 @@ def _bare_string(walk: _Walk, node: ast.Expr, scope: Scope) -> None:
         walk.ctx.ignored_literals.add(id(node.value))
 
 
-def _literal(walk: _Walk, node: ast.Constant, scope: Scope) -> None:
-    """A key in a bytes literal is as leaked as in a str one; models are only in str."""
-    if isinstance(node.value, str):
-        walk.strings.append(node)
-    elif isinstance(node.value, bytes):
-        walk.blobs.append(node)
-
-
 Visit = Callable[[_Walk, Any, Scope], None]
 
 # Node type -> what is done with such a node during the walk, in this order.
@@ -95,7 +87,6 @@ _VISITS: tuple[tuple[tuple[type[ast.AST], ...], tuple[Visit, ...]], ...] = (
     ((ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda), (_named,)),
     ((ast.JoinedStr,), (_fstring_pieces,)),
     ((ast.Expr,), (_bare_string,)),
-    ((ast.Constant,), (_literal,)),
     ((ast.Dict, ast.Compare, ast.MatchValue, ast.Subscript, ast.ClassDef, ast.Return), (_model_names,)),
 )
 _BY_TYPE: dict[type[ast.AST], tuple[Visit, ...]] = {t: visits for types, visits in _VISITS for t in types}
@@ -148,9 +139,13 @@ def analyse_module(
         tree = parse(text)
     ctx = Context(text, tree, rules, path=path, project=project)
     walk = _Walk(ctx, summary.Collector(ctx, path), repoint.Gathered(ctx))
-    for node, scope in ctx.resolver.walk(_BY_TYPE):
+    literals: list[ast.Constant] = []  # met in the walk's order, with no visit each
+    for node, scope in ctx.resolver.walk(_BY_TYPE, literals):
         for visit in _BY_TYPE.get(type(node), ()):
             visit(walk, node, scope)
+    # A key in a bytes literal is as leaked as in a str one; models are only in str.
+    walk.strings = [c for c in literals if isinstance(c.value, str)]
+    walk.blobs = [c for c in literals if isinstance(c.value, bytes)]
     for finish in _PASSES:
         finish(walk)
     found = suppress.apply(ctx.suppressions, ctx.findings)

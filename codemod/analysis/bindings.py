@@ -144,7 +144,15 @@ class Collector:
         self.shadowed: set[int] = set()  # Name nodes that mean a lambda parameter or comprehension variable
         # Seen on the way, so that nobody walks the module again for them:
         self.fstrings: list[ast.AST] = []  # f- and t-strings
-        self.strings: list[ast.Constant] = []  # str literals in code (not docstrings)
+        # Each expression walked here: its nodes in pre-order without names, which `Resolver.walk`
+        # hands on instead of walking them again (an expression holds no scope of its own).
+        self.expr_nodes: dict[int, list[ast.AST]] = {}
+        self._roots: list[ast.expr] = []  # those expressions, in the order they were walked
+
+    def strings(self) -> list[ast.Constant]:
+        """The str literals in code (not docstrings), each expression's breadth-first: read again
+        only when a fix needs the file's quotes."""
+        return [n for root in self._roots for n in walk(root) if type(n) is ast.Constant and isinstance(n.value, str)]
 
     def run(self, tree: ast.Module) -> Scope:
         self._body(tree.body, self.module, fallback=False)
@@ -340,16 +348,26 @@ class Collector:
         """Walrus targets, and the names lambdas and comprehensions bind for themselves."""
         if type(node) is ast.Name:
             return  # the most common expression: binds and holds nothing here
-        for sub in walk(node):
-            if type(sub) not in _EXPR_SEEN:
-                continue  # most nodes (names, attributes, calls...) bind and hold nothing here
-            if isinstance(sub, ast.Constant):
-                if isinstance(sub.value, str):
-                    self.strings.append(sub)
-            elif isinstance(sub, ast.JoinedStr) or type(sub).__name__ == "TemplateStr":
+        self._roots.append(node)
+        nodes: list[ast.AST] = []
+        walruses: list[ast.NamedExpr] = []
+        stack: list[ast.AST] = [node]
+        while stack:  # pre-order, as `Resolver.walk` goes
+            sub = stack.pop()
+            kind = type(sub)
+            if kind is ast.Name:
+                continue  # a third of all nodes: no children, nothing bound
+            nodes.append(sub)
+            kids = children(sub)
+            if kids:
+                kids.reverse()
+                stack += kids
+            if kind not in _EXPR_SEEN or kind is ast.Constant:
+                continue  # most nodes (attributes, calls...) bind and hold nothing here
+            if kind is ast.JoinedStr or kind.__name__ == "TemplateStr":
                 self.fstrings.append(sub)
             elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                scope.bind(sub.target.id, Binding(end_of(sub), "assign", value=sub.value))
+                walruses.append(sub)
             elif isinstance(sub, ast.Lambda):
                 a = sub.args
                 params = [*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]
@@ -360,6 +378,11 @@ class Collector:
                 heads = [sub.key, sub.value] if isinstance(sub, ast.DictComp) else [sub.elt]
                 # The first iterable is evaluated outside: `[c for c in c]` reads the outer `c`.
                 self._shadow([*heads, *(i for g in gens for i in g.ifs), *(g.iter for g in gens[1:])], names)
+        self.expr_nodes[id(node)] = nodes
+        if len(walruses) > 1:  # bound in breadth-first order, as they always were
+            walruses = [w for w in walk(node) if isinstance(w, ast.NamedExpr) and isinstance(w.target, ast.Name)]
+        for w in walruses:
+            scope.bind(w.target.id, Binding(end_of(w), "assign", value=w.value))
 
     def _shadow(self, parts: list[ast.expr], names: set[str]) -> None:
         for part in parts:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from codemod.analysis.bindings import Scope
+from codemod.analysis.bindings import FUNCS, Scope
 
 # migrate | keep (stays on OpenAI) | split | as-is (its own arguments say where it goes) |
 # ignore (a test double: its uses decide nothing)
@@ -102,3 +102,16 @@ def is_test_path(path: str) -> bool:
     return bool(folders & {"tests", "test", "testing"}) or name.startswith("test_") or name.endswith(
         ("_test.py", "conftest.py")
     )
+
+
+def body_ids(owner: ast.AST) -> set[int] | None:
+    """The ids of the body of the def/class/lambda `owner` (its own scope); None: all of it."""
+    if isinstance(owner, (*FUNCS, ast.ClassDef)):
+        return {id(stmt) for stmt in owner.body}
+    if isinstance(owner, ast.Lambda):
+        return {id(owner.body)}
+    return None
+
+
+def const_str(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None

@@ -32,9 +32,9 @@ class Inserts:
     @cached_property
     def quote(self) -> str:
         """The quote the file mostly uses for strings (docstrings not counted), from a sample of
-        the literals the scope pass met on its way (no walk of its own)."""
+        the literals of the expressions the scope pass walked, in its order."""
         single = double = 0
-        for node in self.resolver.strings:
+        for node in self.resolver.strings():
             if not hasattr(node, "lineno"):
                 continue
             start, end = span_of(self.index, node)

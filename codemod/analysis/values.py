@@ -14,7 +14,7 @@ from itertools import repeat
 
 from codemod.analysis import ctorforms as forms
 from codemod.analysis.bindings import FUNCS, Binding, Collector, Pos, Scope, children, pos_of
-from codemod.analysis.facts import scope_qualname
+from codemod.analysis.facts import body_ids, const_str, scope_qualname
 from codemod.analysis.valuetypes import (
     ChosenClass,
     ClassVal,
@@ -36,24 +36,9 @@ from codemod.analysis.valuetypes import (
 from codemod.rules import Rules
 
 __all__ = [
-    "UNKNOWN",
-    "ChosenClass",
-    "ClassVal",
-    "ClientVal",
-    "DictVal",
-    "EnvVal",
-    "FuncVal",
-    "ParamVal",
-    "PartialVal",
-    "ProjectFacts",
-    "QName",
-    "RefVal",
-    "Resolver",
-    "ResourceVal",
-    "SelfVal",
-    "StrVal",
-    "Unknown",
-    "Value",
+    "UNKNOWN", "ChosenClass", "ClassVal", "ClientVal", "DictVal", "EnvVal", "FuncVal",
+    "ParamVal", "PartialVal", "ProjectFacts", "QName", "RefVal", "Resolver", "ResourceVal",
+    "SelfVal", "StrVal", "Unknown", "Value",
 ]
 
 UNKNOWN = Unknown()
@@ -71,20 +56,35 @@ class Resolver(forms.ConstructorForms):
         self.scope_of = collector.scope_of
         self.shadowed = collector.shadowed
         self.fstrings = collector.fstrings
-        self.strings = collector.strings
+        self.strings = collector.strings  # a function: the literals are read again when asked for
+        self._expr_nodes = collector.expr_nodes
         self.rules = rules
         self.project = project
         self._active: set[int] = set()
         self._subclasses: dict[int, forms.Subclass | None] = {}
 
-    def walk(self, types: Container[type] | None = None) -> Iterator[tuple[ast.AST, Scope]]:
+    def walk(self, types: Container[type] | None = None, constants: list[ast.Constant] | None = None) -> Iterator[tuple[ast.AST, Scope]]:
         """Every node of the module (only those of `types`, when given) with the scope it is
-        evaluated in (pre-order); contexts and operators left out (see `bindings.children`)."""
+        evaluated in (pre-order); contexts and operators left out (see `bindings.children`).
+        With `constants`, the literals go there in that order instead (they need no scope)."""
         stack: list[tuple[ast.AST, Scope]] = [(self.module.node, self.module)]
         scope_of = self.scope_of
         pop, push = stack.pop, stack.extend
+        names = types is None or ast.Name in types  # a third of all nodes: not stacked when not asked for
+        walked = {} if types is None or names else self._expr_nodes  # the scope pass met these in this order
         while stack:
             node, scope = pop()
+            inside = walked.get(id(node))
+            if inside is not None and types is not None:
+                for sub in inside:
+                    if constants is not None and type(sub) is ast.Constant:
+                        constants.append(sub)
+                    elif type(sub) in types:
+                        yield sub, scope
+                continue
+            if constants is not None and type(node) is ast.Constant:
+                constants.append(node)
+                continue  # no children
             if types is None or type(node) in types:
                 yield node, scope
             kids = children(node)
@@ -93,10 +93,10 @@ class Resolver(forms.ConstructorForms):
             kids.reverse()
             inner = scope_of.get(id(node))
             if inner is None or inner is scope:
-                push(zip(kids, repeat(scope)))
+                push(zip(kids, repeat(scope)) if names else [(kid, scope) for kid in kids if type(kid) is not ast.Name])
                 continue
             # Decorators, defaults, bases and annotations run in the outer scope.
-            body = _body_ids(node)
+            body = body_ids(node)
             push([(child, inner if body is None or id(child) in body else scope) for child in kids])
 
     def lookup(self, name: str, scope: Scope, pos: Pos) -> Binding | None:
@@ -119,6 +119,9 @@ class Resolver(forms.ConstructorForms):
         bindings = scope.bindings.get(name)
         if not bindings:
             return None
+        if len(bindings) == 1:  # most names: the answer below, without its lists
+            only = bindings[0]
+            return None if pos is not None and not only.pos < pos and scope.kind == "module" else only
         real = [b for b in bindings if not b.fallback] or bindings
         if pos is not None:
             before = [b for b in real if b.pos < pos]
@@ -150,7 +153,7 @@ class Resolver(forms.ConstructorForms):
         if isinstance(node, ast.Subscript):
             base = self.value(node.value, scope)
             if isinstance(base, QName) and base.name == "os.environ":
-                return EnvVal(node, _const_str(node.slice), None)
+                return EnvVal(node, const_str(node.slice), None)
             if isinstance(base, DictVal):  # `CLIENTS[name]`
                 found = [self.value(v, base.scope) for v in base.node.values]
                 # kept even when every entry is the same class: a dict can be changed anywhere
@@ -202,7 +205,8 @@ class Resolver(forms.ConstructorForms):
         if binding is None:
             return UNKNOWN
         if binding.kind == "import" and binding.qname:
-            return self._remote(f"n:{binding.qname}") or QName(binding.qname)
+            remote = self._remote(f"n:{binding.qname}") if self.project is not None else None
+            return remote or QName(binding.qname)
         if binding.kind in ("assign", "with") and binding.scope is not None:
             val = self.value(binding.value, binding.scope)
             if binding.kind == "with" and isinstance(val, ResourceVal):
@@ -331,13 +335,13 @@ class Resolver(forms.ConstructorForms):
                 return self.value(node.args[0], scope)  # `instructor.from_openai(client)`
             if func.name not in forms.ENV_READS:
                 return self._remote(f"f:{func.name}") or RefVal(f"f:{func.name}")
-            name = _const_str(node.args[0]) if node.args else None
+            name = const_str(node.args[0]) if node.args else None
             default = node.args[1] if len(node.args) > 1 else None
             for kw in node.keywords:
                 if kw.arg == "default":
                     default = kw.value
                 elif kw.arg == "key" and name is None:
-                    name = _const_str(kw.value)
+                    name = const_str(kw.value)
             return EnvVal(node, name, default)
         passthrough = isinstance(node.func, ast.Attribute) and node.func.attr in self.rules.endpoints.passthrough
         if passthrough and isinstance(func, ClientVal | ResourceVal | RefVal):
@@ -386,15 +390,3 @@ class Resolver(forms.ConstructorForms):
                 return val
         return annotated if annotated is not None else UNKNOWN
 
-
-def _body_ids(owner: ast.AST) -> set[int] | None:
-    """The ids of the body of the def/class/lambda `owner` (its own scope); None: all of it."""
-    if isinstance(owner, (*FUNCS, ast.ClassDef)):
-        return {id(stmt) for stmt in owner.body}
-    if isinstance(owner, ast.Lambda):
-        return {id(owner.body)}
-    return None
-
-
-def _const_str(node: ast.expr | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
