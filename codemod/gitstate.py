@@ -8,7 +8,6 @@ means there is nothing to protect (None), while a git that fails inside a reposi
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,6 +48,8 @@ def repo_root(directory: str, cache: dict[str, str | None] | None = None) -> str
 
 def _run_status(root: str, pathspecs: list[str]) -> bytes | None:
     """`git status` of one repository: its raw -z output, or None when it is no repository."""
+    import subprocess  # imported here: discovery imports this module, and only `apply` asks git
+
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_LITERAL_PATHSPECS="1")
     command = [
         "git",

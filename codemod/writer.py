@@ -9,10 +9,8 @@ walk never takes them for sources and the next run can remove what a killed run 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +33,8 @@ class WriteError(Exception):
 
 def digest(data: bytes) -> str:
     """The SHA-256 of `data` in hex: what `write_atomic` compares the file on disk against."""
+    import hashlib  # imported here: discovery imports this module, and `check` never writes
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -82,6 +82,8 @@ def _current_digest(path: Path) -> str:
 def _create_temp(directory: Path, name: str, pending: list[Path]) -> int:
     """Create a new temp file; its path goes into `pending` before the file exists, so that a
     Ctrl-C landing right after its creation still leaves the caller its name to remove."""
+    import secrets  # imported here: discovery imports this module, and `check` never writes
+
     prefix = _temp_prefix(name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)

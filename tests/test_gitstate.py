@@ -210,7 +210,7 @@ def test_timeout_is_an_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def slow(*args: object, **kwargs: object) -> None:
         raise subprocess.TimeoutExpired(cmd="git", timeout=60)
 
-    monkeypatch.setattr("codemod.gitstate.subprocess.run", slow)
+    monkeypatch.setattr("subprocess.run", slow)
     with pytest.raises(GitStateError, match="timed out after 60 s"):
         dirty_files([repo])
 
@@ -227,7 +227,7 @@ def test_git_environment_of_a_hook_does_not_leak_optional_locks(
         seen.update(env)
         return real_run(*args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr("codemod.gitstate.subprocess.run", spy)
+    monkeypatch.setattr("subprocess.run", spy)
     dirty_files([repo])
     assert seen["GIT_OPTIONAL_LOCKS"] == "0"
     assert seen["GIT_LITERAL_PATHSPECS"] == "1"

@@ -361,7 +361,7 @@ def test_no_free_temp_name_after_a_hundred_tries(
     path = make(tmp_path)
     taken = tmp_path / f".app.py.0123456789ab{TEMP_SUFFIX}"
     taken.write_bytes(b"someone else's")
-    monkeypatch.setattr("codemod.writer.secrets.token_hex", lambda n: "0123456789ab")
+    monkeypatch.setattr("secrets.token_hex", lambda n: "0123456789ab")
     with pytest.raises(WriteError) as info:
         write_atomic(path, NEW, expected_digest=digest(OLD))
     assert str(info.value) == f"{path}: cannot write: no free temp file name in {tmp_path}"

@@ -10,13 +10,14 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, cast, get_args
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
+
+from codemod import pkgdata
 
 Fix = Literal["always", "sometimes", "never"]
 Severity = Literal["error", "warning"]
@@ -106,7 +107,7 @@ def _entry(code: str, table: Any) -> CodeInfo:
 
 @cache
 def _index() -> dict[str, CodeInfo]:
-    text = resources.files("codemod.codes").joinpath("index.toml").read_text(encoding="utf-8")
+    text = pkgdata.read_text("codemod.codes", "index.toml")
     data = tomllib.loads(text)
     return {code: _entry(code, data[code]) for code in sorted(data)}
 

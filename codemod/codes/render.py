@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from codemod import pkgdata
 from codemod.codes.registry import PREAMBLES, get
 from codemod.rules import Rules, load_rules
 
@@ -97,7 +97,7 @@ def _rules(rules: Rules | None) -> Rules:
 
 @cache
 def _source(code: str) -> str:
-    return resources.files("codemod.codes").joinpath(f"pages/{code}.md").read_text("utf-8")
+    return pkgdata.read_text("codemod.codes", f"pages/{code}.md")
 
 
 def _code_block(body: str, where: str) -> tuple[str, str]:

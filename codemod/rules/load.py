@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from codemod import pkgdata
 from codemod.rules.model import Rules
 from codemod.rules.schema import RulesError, convert
 
@@ -25,7 +25,7 @@ DEFAULT = "<default rules>"
 def default_rules_text() -> str:
     """The shipped rules: inside the wheel as package data, or the repo's rules/ folder."""
     try:
-        return (resources.files("codemod.rules_data") / "lumyx.toml").read_text("utf-8")
+        return pkgdata.read_text("codemod.rules_data", "lumyx.toml")
     except (ModuleNotFoundError, FileNotFoundError):
         here = Path(__file__).resolve().parents[2] / "rules" / "lumyx.toml"
         return here.read_text("utf-8")
