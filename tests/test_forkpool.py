@@ -7,13 +7,10 @@ import os
 import pickle
 import signal
 import time
-from pathlib import Path
 
 import pytest
-from support import default_rules
 
-from codemod import forkpool, pool
-from codemod.options import Options
+from codemod import forkpool
 
 pytestmark = pytest.mark.skipif(not forkpool.available(), reason="forked workers are used on Linux only")
 
@@ -127,27 +124,3 @@ def test_a_stream_cut_inside_a_message_is_a_death_not_an_end() -> None:
     with pytest.raises(EOFError):
         forkpool._read_exact(read, 1, at_start=False)
     os.close(read)
-
-
-CLIENT = "from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='gpt-4o', messages=[])\n"
-
-
-def tree(tmp_path: Path, count: int) -> list[tuple[Path, str]]:
-    files = []
-    for i in range(count):
-        path = tmp_path / f"m{i:02d}.py"
-        path.write_text(CLIENT if i % 3 else "import openai\ndef (:\n")
-        files.append((path, path.name))
-    return files
-
-
-def test_the_concurrent_futures_pool_gives_the_same_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where forking is not safe (macOS, Windows) the standard pool runs the same chunks."""
-    options = Options(rules=default_rules(), fix=True)
-    forked = pool.run(tree(tmp_path, 12), options, jobs=2)
-    monkeypatch.setattr(forkpool, "available", lambda: False)
-    standard = pool.run(tree(tmp_path, 12), options, jobs=2)
-    assert [(r.path, r.error, r.changed, len(r.findings)) for r in standard] == [
-        (r.path, r.error, r.changed, len(r.findings)) for r in forked
-    ]
-    assert sum(r.changed for r in forked) == 8

@@ -345,6 +345,19 @@ def test_run_sorts_results_and_reports_progress(tmp_path: Path, jobs: int) -> No
     assert [r.error is not None for r in results] == [not i % 2 for i in range(40)]
 
 
+def test_the_concurrent_futures_pool_gives_the_same_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where forking is not safe (macOS, Windows) the standard pool runs the same chunks."""
+    from codemod import forkpool
+
+    forked = run(tree(tmp_path, 12), opts(fix=True), jobs=2)
+    monkeypatch.setattr(forkpool, "available", lambda: False)
+    standard = run(tree(tmp_path, 12), opts(fix=True), jobs=2)
+    assert [(r.path, r.error, r.changed, len(r.findings)) for r in standard] == [
+        (r.path, r.error, r.changed, len(r.findings)) for r in forked
+    ]
+    assert sum(r.changed for r in forked) == 6
+
+
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patched worker needs fork")
 def test_a_worker_that_dies_makes_internal_errors_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A segfault in native code kills a worker; its files become internal errors (exit 2)."""
