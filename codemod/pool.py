@@ -56,7 +56,7 @@ def _packed_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
     others not at all. The parent holds bytes, not thousands of small objects, until the project
     view needs them (`_unpack`): what a big tree's candidates cost its peak memory."""
     return [
-        dataclasses.replace(r, summary=pickle.dumps(_shared(r.summary, {})) if _worth_keeping(r.summary) else None)
+        dataclasses.replace(r, summary=pickle.dumps(r.summary) if _worth_keeping(r.summary) else None)
         for r in _chunk_worker(chunk)
     ]
 
@@ -64,7 +64,7 @@ def _packed_worker(chunk: list[tuple[str, str]]) -> list[FileResult]:
 def _shared(value: object, table: dict[object, object]) -> object:
     """`value` with each immutable value in it (strings, numbers, tuples, frozensets, nested
     frozen dataclasses) replaced by the equal one `table` already holds: equal values, so nothing
-    reads differently, but pickled once each (a summary repeats its references and paths)."""
+    reads differently, but held once each (summaries repeat their references, paths and models)."""
     if isinstance(value, str | int) and not isinstance(value, bool):
         return table.setdefault(value, value)
     if isinstance(value, tuple | frozenset):
@@ -353,12 +353,9 @@ def _redo(
     jobs: int | None,
     worker: Callable[[list[tuple[str, str]]], list[FileResult]] = _chunk_worker,
 ) -> dict[str, FileResult]:
-    """The files whose result the project view changes, processed again with it, by path
-    (without their summaries with `_bare_worker`, in this process too)."""
+    """The files whose result the project view changes, processed again with it, by path."""
     again = [(path, display) for path, display in files if view.needs_second_look(display)]
     results = iter_results(again, dataclasses.replace(opts, project=view), jobs=jobs, worker=worker)
-    if worker is _bare_worker:
-        results = (dataclasses.replace(r, summary=None) for r in results)
     return {r.path: r for r in results}
 
 
