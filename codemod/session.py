@@ -221,13 +221,8 @@ def find(run_: Run) -> tuple[Discovery, list[str], PerFile]:
     """The files of the run, each kept by its own table's excludes; raises `PathError`,
     `ConfigError` or `RulesError`. With -v, says which settings and rules applied and how
     much the excludes and `.gitignore` skipped."""
-    found = discover(
-        run_.paths,
-        exclude=run_.exclude,
-        extend_exclude=run_.extend_exclude,
-        use_gitignore=run_.gitignore,
-        force_exclude=run_.flags.force_exclude,
-    )
+    found = discover(run_.paths, exclude=run_.exclude, extend_exclude=run_.extend_exclude,
+                     use_gitignore=run_.gitignore, force_exclude=run_.flags.force_exclude)
     per = PerFile(run_)
     named = set() if run_.flags.force_exclude else {os.path.abspath(p) for p in run_.paths}
     kept = []
@@ -277,16 +272,18 @@ def _let_go(paths: list[str]) -> Iterator[tuple[str, str]]:
     """(path, display) of each path, dropped from `paths` once handed out: a run holds
     nothing per clean file (issue 11)."""
     paths.reverse()
+    cwd = _cwd()  # once a run: a file costs no getcwd
     while paths:
         path = paths.pop()
-        yield path, _display(path)
+        yield path, _display(path, cwd)
 
 
 def show(run_: Run) -> int:
     """--show-files: the files a run would read; --show-settings: the settings of the first."""
     _, kept, per = find(run_)
     if run_.flags.show_files:
-        console.write("".join(f"{_display(path)}\n" for path in kept), sys.stdout)
+        cwd = _cwd()
+        console.write("".join(f"{_display(path, cwd)}\n" for path in kept), sys.stdout)
     if run_.flags.show_settings:
         console.write(describe(per.run_for(kept[0]) if kept else run_), sys.stdout)
     return 0
@@ -297,14 +294,16 @@ def _listed(result: FileResult) -> bool:
     return any(f.message == result.error for f in result.findings)
 
 
-def _display(path: str | Path, _cwd: list[str] = []) -> str:  # noqa: B006 - a per-process cache
-    """`discover.display_path`, with a fast path for the usual case of files under the cwd."""
-    if not _cwd:
-        _cwd.append(os.path.join(os.path.abspath(os.getcwd()), ""))
-    text = str(path)
-    if text.startswith(_cwd[0]) and os.path.isabs(text):
-        return printable(text[len(_cwd[0]) :])
+def _display(path: str | Path, cwd: str | None = None) -> str:
+    """`discover.display_path`, fast for files under `cwd` (`_cwd()`, worked out once a run)."""
+    text, cwd = str(path), _cwd() if cwd is None else cwd
+    if text.startswith(cwd) and os.path.isabs(text):
+        return printable(text[len(cwd) :])
     return display_path(path)
+
+
+def _cwd() -> str:
+    return os.path.join(os.path.abspath(os.getcwd()), "")
 
 
 def print_diffs(outcome: Outcome, run_: Run) -> None:
