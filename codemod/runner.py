@@ -36,8 +36,7 @@ def process_file(path: str | Path, display: str, opts: Options) -> FileResult:
     try:
         return _process(path, display, opts.for_file(str(path)))
     except Exception as exc:  # a bug of ours: reported for this file, the run goes on
-        message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
-        return FileResult(display, error=message, internal_error=True)
+        return _internal_error(display, exc)
 
 
 def process_data(data: bytes, path: str, display: str, opts: Options) -> FileResult:
@@ -45,8 +44,12 @@ def process_data(data: bytes, path: str, display: str, opts: Options) -> FileRes
     try:
         return _process(path, display, opts.for_file(path), data)
     except Exception as exc:  # a bug of ours: reported for this file, the run goes on
-        message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
-        return FileResult(display, error=message, internal_error=True)
+        return _internal_error(display, exc)
+
+
+def _internal_error(display: str, exc: Exception) -> FileResult:
+    message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+    return FileResult(display, error=message, internal_error=True)
 
 
 def process_connector(path: str, display: str, opts: Options, wiring: Wiring) -> FileResult | None:
@@ -61,8 +64,7 @@ def process_connector(path: str, display: str, opts: Options, wiring: Wiring) ->
     except OSError:
         return None  # gone since the first pass, which counted it clean
     except Exception as exc:  # a bug of ours: reported for this file, the run goes on
-        message = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
-        return FileResult(display, error=message, internal_error=True)
+        return _internal_error(display, exc)
     # A generated or oversized module is skipped unread: it stays as clean as the first pass found it
     return None if result.skipped is not None else result
 
