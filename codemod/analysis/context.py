@@ -111,6 +111,11 @@ class Context:
         start, end = self.span(node)
         return self.text[start:end]
 
+    def shown(self, node: ast.AST, limit: int = 40) -> str:
+        """The source of `node` on one line, cut to `limit` characters: for a message."""
+        flat = " ".join(self.source(node).split())
+        return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
     def openai_headers(self, call: ast.Call, scope: Scope, keyword: str) -> list[tuple[ast.Constant, str]]:
         """The OpenAI-only headers (rules `module_config.openai_headers`) given a value in the
         dict of `call`'s `keyword=`; an empty value is the blank that keeps one from the provider."""

@@ -172,15 +172,10 @@ def _receiver(call: ast.Call, path: str) -> ast.expr:
 
 def _warn(ctx: Context, call: ast.Call, path: str, what: str, node: ast.AST) -> None:
     message = (
-        f"{what}; the tool cannot tell which client `{_short(ctx.source(_receiver(call, path)))}` is: "
+        f"{what}; the tool cannot tell which client `{ctx.shown(_receiver(call, path))}` is: "
         "if it is one moved there, this call will fail"
     )
     ctx.add("LMX308", message, node)
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _untied(ctx: Context, call: ast.Call, path: str) -> None:
@@ -194,7 +189,6 @@ def _untied(ctx: Context, call: ast.Call, path: str) -> None:
         "parameter receives: if it is one moved there, this call will fail"
     )
     ctx.add("LMX307", message, call.func)
-
 
 
 def endpoint_call(

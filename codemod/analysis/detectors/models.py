@@ -46,7 +46,7 @@ def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, al
     elif isinstance(val, Unknown) and proven and allowed and not isinstance(expr, ast.Name | ast.Attribute):
         # A name or attribute is migrated where it is defined (a parameter, an imported constant);
         # anything else (`tenant["model"]`, a call, an f-string) is for a person to check.
-        ctx.add("LMX203", f"model given by `{_short(ctx.source(expr))}`, which the tool cannot resolve", expr)
+        ctx.add("LMX203", f"model given by `{ctx.shown(expr)}`, which the tool cannot resolve", expr)
 
 
 def reach_dict(ctx: Context, spread: DictVal, *, proven: bool, allowed: bool) -> None:
@@ -196,8 +196,3 @@ def _requote(source: str, old: str, new: str) -> str | None:
                 return None
             return f"{prefix}{quote}{new}{quote}"
     return None
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

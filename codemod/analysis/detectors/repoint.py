@@ -71,12 +71,12 @@ def refusal(ctx: Context, call: ast.Call, found: list[Move]) -> ClientState | No
             if verdict == "opaque":
                 message = (
                     f"client `{shown}` is re-pointed by `{move.how}` at a base URL from "
-                    f"`{_short(ctx.source(move.value))}`: left as it is; check it points at {target}"
+                    f"`{ctx.shown(move.value)}`: left as it is; check it points at {target}"
                 )
                 return ClientState("opaque", [ctx.finding("LMX102", message, move.node)])
         elif ctx.key_verdict(move.value, move.scope) == "opaque":
             message = (
-                f"client `{shown}` is given an API key from `{_short(ctx.source(move.value))}` by "
+                f"client `{shown}` is given an API key from `{ctx.shown(move.value)}` by "
                 f"`{move.how}`: left as it is; read it from {ctx.rules.provider.api_key_env} instead"
             )
             return ClientState("opaque", [ctx.finding("LMX103", message, move.node)])
@@ -169,8 +169,3 @@ def _wanted(node: ast.AST, names: frozenset[str], methods: frozenset[str]) -> bo
         func = node.func
         return isinstance(func, ast.Attribute) and func.attr in methods and any(kw.arg in names for kw in node.keywords)
     return isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in names for t in node.targets)
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
