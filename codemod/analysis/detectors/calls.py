@@ -146,16 +146,22 @@ def _untyped_chat(ctx: Context, call: ast.Call, scope: Scope) -> None:
     call whose client the tool cannot tell (which keeps the exact checks for tied clients)."""
     if not _uses_openai(ctx):
         return
-    chat = ctx.rules.chat
     provider = ctx.rules.provider.name
     for kw in call.keywords:
         if kw.arg is None:
             continue
-        if kw.arg not in chat.params and kw.arg not in chat.request_options and kw.arg not in chat.wrapper_options:
+        if not _accepted(ctx, kw.arg):
             _warn(ctx, call, "chat", f"chat parameter `{kw.arg}` is not served by {provider}", kw)
         elif kw.arg == "messages":
             for role_node, role in _unserved_roles(ctx, _bound(ctx, kw.value, scope)):
                 _warn(ctx, call, "chat", f"message role {role!r} is not served by {provider}", role_node)
+
+
+def _accepted(ctx: Context, name: str) -> bool:
+    """A chat keyword the provider serves: a chat parameter, a request option of the SDK's or
+    one a wrapper library takes."""
+    chat = ctx.rules.chat
+    return name in chat.params or name in chat.request_options or name in chat.wrapper_options
 
 
 def _receiver(call: ast.Call, path: str) -> ast.expr:
@@ -181,7 +187,7 @@ def _warn(ctx: Context, call: ast.Call, path: str, what: str, node: ast.AST) -> 
 def _untied(ctx: Context, call: ast.Call, path: str) -> None:
     """An unserved call on a parameter no call site in the project ties to a client: in a
     module that uses OpenAI it may well be one, and moving it would make this call fail."""
-    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not ctx.imported_roots & ctx.rules.client_roots:
+    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
         return
     assert isinstance(call.func, ast.Attribute)
     message = (
@@ -239,7 +245,7 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 pairs.append((key.value, value, key))
     for name, value, node in pairs:
-        if name not in chat.params and name not in chat.request_options and name not in chat.wrapper_options:
+        if not _accepted(ctx, name):
             ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
             continue
         literal = _bound(ctx, value, scope)
