@@ -127,14 +127,15 @@ def _is_client(ctx: Context, expr: ast.expr, scope: Scope, call: ast.Call) -> bo
 
 def candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
     """Assignments to, and option copies with, a key or base-URL name (any client's), with their
-    scopes; computed once per module, and only walked for scopes when the text has some."""
+    scopes; computed once per module, in one walk over its statements and calls (names are not
+    visited), and only when the text has such a name."""
     cached = ctx.repoint_candidates
     if cached is not None:
         return cached
     names, methods = wanted_names(ctx)
     found: list[tuple[ast.AST, Scope]] = []
-    if any(name in ctx.text for name in names) and any(_wanted(node, names, methods) for node in ast.walk(ctx.tree)):
-        found = [(node, scope) for node, scope in ctx.resolver.walk() if _wanted(node, names, methods)]
+    if any(name in ctx.text for name in names):
+        found = [(node, scope) for node, scope in ctx.resolver.walk(_KINDS) if _wanted(node, names, methods)]
     ctx.repoint_candidates = found
     return found
 
@@ -162,6 +163,9 @@ class Gathered:
         if self.ctx.repoint_candidates is None:
             self.ctx.repoint_candidates = self.found
         return self.ctx.repoint_candidates
+
+
+_KINDS = frozenset({ast.Assign, ast.Call})  # what `_wanted` may accept
 
 
 def _wanted(node: ast.AST, names: frozenset[str], methods: frozenset[str]) -> bool:
