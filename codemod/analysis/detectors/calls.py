@@ -53,9 +53,7 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
             elif kw.arg is None:
                 spread = ctx.value(kw.value, scope)
                 if isinstance(spread, DictVal):
-                    for key, value in zip(spread.node.keys, spread.node.values, strict=True):
-                        if isinstance(key, ast.Constant) and key.value in spec.model_args:
-                            models.reach(ctx, value, spread.scope, proven=True, allowed=allowed)
+                    models.reach_dict(ctx, spread, proven=True, allowed=allowed, names=spec.model_args)
         if 0 <= spec.model_position < len(call.args):  # `init_chat_model("gpt-4o", ...)`
             models.reach(ctx, call.args[spec.model_position], scope, proven=True, allowed=allowed)
         return

@@ -11,6 +11,7 @@ reported (LMX204) and left as it is.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context, ModelReach
@@ -49,10 +50,12 @@ def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, al
         ctx.add("LMX203", f"model given by `{ctx.shown(expr)}`, which the tool cannot resolve", expr)
 
 
-def reach_dict(ctx: Context, spread: DictVal, *, proven: bool, allowed: bool) -> None:
-    """The model keys of a dict literal passed as `**`."""
+def reach_dict(
+    ctx: Context, spread: DictVal, *, proven: bool, allowed: bool, names: Collection[str] = ("model",)
+) -> None:
+    """The model keys (`names`: a constructor's model arguments) of a dict literal passed as `**`."""
     for key, value in zip(spread.node.keys, spread.node.values, strict=True):
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value == "model":
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in names:
             reach(ctx, value, spread.scope, proven=proven, allowed=allowed)
 
 
