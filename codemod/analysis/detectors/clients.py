@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
-from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
+from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict, is_blank
 from codemod.analysis.ctorforms import PARTIALS, own_keyword, provider_inferred
 from codemod.analysis.detectors import headers, placement, repoint
 from codemod.analysis.facts import ctor_id, hostname
@@ -187,7 +187,7 @@ def _blanks(ctx: Context, spec: ClientSpec, args: dict[str, Arg]) -> tuple[list[
         arg = args.get(name)
         if arg is None:
             added.append(ArgChange(name, empty))
-        elif not (isinstance(arg.value, ast.Constant) and arg.value.value == ""):
+        elif not is_blank(arg.value):
             start, end = ctx.span(arg.value)
             edits.append(Edit(EditKind.REPLACE, start, end, empty))
     if spec.blank_headers and "default_headers" not in args:

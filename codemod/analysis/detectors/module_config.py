@@ -15,7 +15,7 @@ import ast
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
-from codemod.analysis.context import Context
+from codemod.analysis.context import Context, is_blank
 from codemod.analysis.detectors.calls import CallState, ModuleCall, endpoint_call
 from codemod.analysis.facts import Decision
 from codemod.analysis.moduleclient import MODULE_CLIENT
@@ -126,7 +126,7 @@ def _blanked(ctx: Context, live: list[_Assignment]) -> list[tuple[_Assignment, t
     for a in live:
         if a.attr not in mc.blank_attrs or a.scope is not ctx.module_scope:
             continue
-        if isinstance(a.value, ast.Constant) and a.value.value == "":
+        if is_blank(a.value):
             continue
         start, end = ctx.span(a.value)
         edit = Edit(EditKind.REPLACE, start, end, ctx.inserts.literal(""))
