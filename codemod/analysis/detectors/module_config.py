@@ -281,11 +281,11 @@ def _complete(
         if lines:
             ctx.add("LMX105", f"module-level {mc.module} client is not configured for {ctx.rules.provider.name}; configure it by hand", anchor_node)
         return None
-    assigned = {a.attr for a in live if a.scope is ctx.module_scope}
+    existing = [a for a in live if a.scope is ctx.module_scope]
+    assigned = {a.attr for a in existing}
     blanks = [f"{alias}.{attr} = {ctx.inserts.literal('')}" for attr in mc.blank_attrs if attr not in assigned]
     if not lines and not (changed and blanks):
         return None
-    existing = [a for a in live if a.scope is ctx.module_scope]
     place = existing[-1].stmt if existing else None
     edit = ctx.inserts.after_statement(place, lines + blanks) if place else _after_binding(ctx, alias, lines + blanks)
     if not lines:
