@@ -95,10 +95,13 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
 def _untied_call(ctx: Context, call: ast.Call, scope: Scope, path: str, *, parameter: bool) -> None:
     """A call on a receiver no client is tied to: LMX307 on a parameter, else LMX308, for an
     unserved endpoint; LMX308 for what a chat call sends that the provider does not serve."""
-    if parameter:
-        _untied(ctx, call, path)
-    else:
-        _untyped(ctx, call, path)
+    if ctx.rules.endpoints.classify(path) in ("coming_soon", "unserved") and _uses_openai(ctx):
+        what = f"`{path}` is not served by {ctx.rules.provider.name}"
+        if parameter:  # no call site in the project ties a client to it; it may well be one
+            message = f"{what}; the tool cannot tell which client this parameter receives: if it is one moved there, this call will fail"
+            ctx.add("LMX307", message, call.func)
+        else:  # an attribute or a value the tool cannot tie to a client
+            _warn(ctx, call, path, what, call.func)
     if path.startswith("chat.completions"):
         _untyped_chat(ctx, call, scope)
 
@@ -129,14 +132,6 @@ def _shape(ctx: Context, func: ast.Attribute) -> str | None:
 
 def _uses_openai(ctx: Context) -> bool:
     return bool(ctx.imported_roots & ctx.rules.client_roots)
-
-
-def _untyped(ctx: Context, call: ast.Call, path: str) -> None:
-    """LMX308: an unserved endpoint on an attribute or a value the tool cannot tie to a client,
-    in a module that uses OpenAI."""
-    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
-        return
-    _warn(ctx, call, path, f"`{path}` is not served by {ctx.rules.provider.name}", call.func)
 
 
 def _untyped_chat(ctx: Context, call: ast.Call, scope: Scope) -> None:
@@ -180,19 +175,6 @@ def _warn(ctx: Context, call: ast.Call, path: str, what: str, node: ast.AST) -> 
         "if it is one moved there, this call will fail"
     )
     ctx.add("LMX308", message, node)
-
-
-def _untied(ctx: Context, call: ast.Call, path: str) -> None:
-    """An unserved call on a parameter no call site in the project ties to a client: in a
-    module that uses OpenAI it may well be one, and moving it would make this call fail."""
-    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
-        return
-    assert isinstance(call.func, ast.Attribute)
-    message = (
-        f"`{path}` is not served by {ctx.rules.provider.name}; the tool cannot tell which client this "
-        "parameter receives: if it is one moved there, this call will fail"
-    )
-    ctx.add("LMX307", message, call.func)
 
 
 def endpoint_call(
