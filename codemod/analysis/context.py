@@ -111,6 +111,11 @@ class Context:
         start, end = self.span(node)
         return self.text[start:end]
 
+    def shown(self, node: ast.AST, limit: int = 40) -> str:
+        """The source of `node` on one line, cut to `limit` characters: for a message."""
+        flat = " ".join(self.source(node).split())
+        return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
     def openai_headers(self, call: ast.Call, scope: Scope, keyword: str) -> list[tuple[ast.Constant, str]]:
         """The OpenAI-only headers (rules `module_config.openai_headers`) given a value in the
         dict of `call`'s `keyword=`; an empty value is the blank that keeps one from the provider."""
@@ -121,8 +126,7 @@ class Context:
         names = {h.lower() for h in self.rules.module_config.openai_headers}
         found = []
         for key, value in zip(val.node.keys, val.node.values, strict=True):
-            blank = isinstance(value, ast.Constant) and value.value == ""
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in names and not blank:
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in names and not is_blank(value):
                 found.append((key, key.value))
         return found
 
@@ -209,7 +213,7 @@ class Context:
         if any(kw.arg in spec.base_url_args for spec in self.rules.clients):
             return self.base_verdict(value, scope) == "ok"
         values = value.values if isinstance(value, ast.Dict) else [value]
-        return all(isinstance(v, ast.Constant) and v.value == "" for v in values)
+        return all(is_blank(v) for v in values)
 
     def _is_provider_url(self, node: ast.expr | None) -> bool:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
@@ -277,6 +281,12 @@ class Context:
     @cached_property
     def _declared_global(self) -> set[str]:
         return {name for n in ast.walk(self.tree) if isinstance(n, ast.Global | ast.Nonlocal) for name in n.names}
+
+
+def is_blank(node: ast.expr) -> bool:
+    """`""`: the value that keeps an OpenAI-only setting (organization, project, a header) from
+    the provider."""
+    return isinstance(node, ast.Constant) and node.value == ""
 
 
 def _is_none(node: ast.expr) -> bool:

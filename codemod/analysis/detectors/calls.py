@@ -53,9 +53,7 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
             elif kw.arg is None:
                 spread = ctx.value(kw.value, scope)
                 if isinstance(spread, DictVal):
-                    for key, value in zip(spread.node.keys, spread.node.values, strict=True):
-                        if isinstance(key, ast.Constant) and key.value in spec.model_args:
-                            models.reach(ctx, value, spread.scope, proven=True, allowed=allowed)
+                    models.reach_dict(ctx, spread, proven=True, allowed=allowed, names=spec.model_args)
         if 0 <= spec.model_position < len(call.args):  # `init_chat_model("gpt-4o", ...)`
             models.reach(ctx, call.args[spec.model_position], scope, proven=True, allowed=allowed)
         return
@@ -97,10 +95,13 @@ def on_call(ctx: Context, call: ast.Call, scope: Scope, state: CallState) -> Non
 def _untied_call(ctx: Context, call: ast.Call, scope: Scope, path: str, *, parameter: bool) -> None:
     """A call on a receiver no client is tied to: LMX307 on a parameter, else LMX308, for an
     unserved endpoint; LMX308 for what a chat call sends that the provider does not serve."""
-    if parameter:
-        _untied(ctx, call, path)
-    else:
-        _untyped(ctx, call, path)
+    if ctx.rules.endpoints.classify(path) in ("coming_soon", "unserved") and _uses_openai(ctx):
+        what = f"`{path}` is not served by {ctx.rules.provider.name}"
+        if parameter:  # no call site in the project ties a client to it; it may well be one
+            message = f"{what}; the tool cannot tell which client this parameter receives: if it is one moved there, this call will fail"
+            ctx.add("LMX307", message, call.func)
+        else:  # an attribute or a value the tool cannot tie to a client
+            _warn(ctx, call, path, what, call.func)
     if path.startswith("chat.completions"):
         _untyped_chat(ctx, call, scope)
 
@@ -133,29 +134,27 @@ def _uses_openai(ctx: Context) -> bool:
     return bool(ctx.imported_roots & ctx.rules.client_roots)
 
 
-def _untyped(ctx: Context, call: ast.Call, path: str) -> None:
-    """LMX308: an unserved endpoint on an attribute or a value the tool cannot tie to a client,
-    in a module that uses OpenAI."""
-    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not _uses_openai(ctx):
-        return
-    _warn(ctx, call, path, f"`{path}` is not served by {ctx.rules.provider.name}", call.func)
-
-
 def _untyped_chat(ctx: Context, call: ast.Call, scope: Scope) -> None:
     """LMX308 for each chat parameter and message role the provider does not serve, on a chat
     call whose client the tool cannot tell (which keeps the exact checks for tied clients)."""
     if not _uses_openai(ctx):
         return
-    chat = ctx.rules.chat
     provider = ctx.rules.provider.name
     for kw in call.keywords:
         if kw.arg is None:
             continue
-        if kw.arg not in chat.params and kw.arg not in chat.request_options and kw.arg not in chat.wrapper_options:
+        if not _accepted(ctx, kw.arg):
             _warn(ctx, call, "chat", f"chat parameter `{kw.arg}` is not served by {provider}", kw)
         elif kw.arg == "messages":
             for role_node, role in _unserved_roles(ctx, _bound(ctx, kw.value, scope)):
                 _warn(ctx, call, "chat", f"message role {role!r} is not served by {provider}", role_node)
+
+
+def _accepted(ctx: Context, name: str) -> bool:
+    """A chat keyword the provider serves: a chat parameter, a request option of the SDK's or
+    one a wrapper library takes."""
+    chat = ctx.rules.chat
+    return name in chat.params or name in chat.request_options or name in chat.wrapper_options
 
 
 def _receiver(call: ast.Call, path: str) -> ast.expr:
@@ -172,29 +171,10 @@ def _receiver(call: ast.Call, path: str) -> ast.expr:
 
 def _warn(ctx: Context, call: ast.Call, path: str, what: str, node: ast.AST) -> None:
     message = (
-        f"{what}; the tool cannot tell which client `{_short(ctx.source(_receiver(call, path)))}` is: "
+        f"{what}; the tool cannot tell which client `{ctx.shown(_receiver(call, path))}` is: "
         "if it is one moved there, this call will fail"
     )
     ctx.add("LMX308", message, node)
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _untied(ctx: Context, call: ast.Call, path: str) -> None:
-    """An unserved call on a parameter no call site in the project ties to a client: in a
-    module that uses OpenAI it may well be one, and moving it would make this call fail."""
-    if ctx.rules.endpoints.classify(path) not in ("coming_soon", "unserved") or not ctx.imported_roots & ctx.rules.client_roots:
-        return
-    assert isinstance(call.func, ast.Attribute)
-    message = (
-        f"`{path}` is not served by {ctx.rules.provider.name}; the tool cannot tell which client this "
-        "parameter receives: if it is one moved there, this call will fail"
-    )
-    ctx.add("LMX307", message, call.func)
-
 
 
 def endpoint_call(
@@ -245,7 +225,7 @@ def _chat_params(ctx: Context, call: ast.Call, scope: Scope, spreads: list[DictV
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 pairs.append((key.value, value, key))
     for name, value, node in pairs:
-        if name not in chat.params and name not in chat.request_options and name not in chat.wrapper_options:
+        if not _accepted(ctx, name):
             ctx.add("LMX302", f"chat parameter `{name}` is not served by {provider}", node)
             continue
         literal = _bound(ctx, value, scope)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
-from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict
-from codemod.analysis.ctorforms import PARTIALS, provider_inferred
+from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict, is_blank
+from codemod.analysis.ctorforms import PARTIALS, own_keyword, provider_inferred
 from codemod.analysis.detectors import headers, placement, repoint
 from codemod.analysis.facts import ctor_id, hostname
 from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
@@ -125,11 +125,11 @@ def _refusal(
         message = f"client `{shown}` points at {where}, not {target}: left as it is"
         return ClientState("elsewhere", [ctx.finding("LMX102", message, base_arg.node)])
     if base_verdict == "opaque" and base_arg is not None:
-        message = f"client `{shown}` takes its base URL from `{_short(ctx.source(base_arg.value))}`; check it points at {target}"
+        message = f"client `{shown}` takes its base URL from `{ctx.shown(base_arg.value)}`; check it points at {target}"
         return ClientState("opaque", [ctx.finding("LMX102", message, base_arg.node)])
     if key_verdict == "opaque" and key_arg is not None:
         env = ctx.rules.provider.api_key_env
-        message = f"client `{shown}` takes its API key from `{_short(ctx.source(key_arg.value))}`; read it from {env} instead"
+        message = f"client `{shown}` takes its API key from `{ctx.shown(key_arg.value)}`; read it from {env} instead"
         return ClientState("opaque", [ctx.finding("LMX103", message, key_arg.node)])
     if base_verdict == "ok" and key_verdict == "ok":
         return ClientState("lumyx")
@@ -187,7 +187,7 @@ def _blanks(ctx: Context, spec: ClientSpec, args: dict[str, Arg]) -> tuple[list[
         arg = args.get(name)
         if arg is None:
             added.append(ArgChange(name, empty))
-        elif not (isinstance(arg.value, ast.Constant) and arg.value.value == ""):
+        elif not is_blank(arg.value):
             start, end = ctx.span(arg.value)
             edits.append(Edit(EditKind.REPLACE, start, end, empty))
     if spec.blank_headers and "default_headers" not in args:
@@ -226,7 +226,7 @@ def _dynamic(ctx: Context, call: ast.Call, spec: ClientSpec) -> ClientState | No
     spec: the rules' own specs are the ones the rules file declares)."""
     if not spec.keep_reason or any(spec is declared for declared in ctx.rules.clients):
         return None
-    message = f"client `{_short(ctx.source(call.func))}` is left as it is: {spec.keep_reason}"
+    message = f"client `{ctx.shown(call.func)}` is left as it is: {spec.keep_reason}"
     return ClientState("refused", [ctx.finding("LMX108", message, call)])
 
 
@@ -240,23 +240,22 @@ def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) ->
     if decision is not None and decision.kind == "as-is" and decision.repointed:  # `project.ProjectView._class_call`
         (site, what), target = decision.repointed[0], ctx.rules.provider.name
         message = (
-            f"client `{_short(ctx.source(call))}`: a call of it ({site}) passes its own {what}, which would win over the {target} ones; left as it is"
+            f"client `{ctx.shown(call)}`: a call of it ({site}) passes its own {what}, which would win over the {target} ones; left as it is"
             if partial
-            else f"client `{_short(ctx.source(call))}` of a class another module defines is built with its own {what}; left as it is"
+            else f"client `{ctx.shown(call)}` of a class another module defines is built with its own {what}; left as it is"
         )
         return ClientState("refused", [ctx.finding("LMX108", message, call)])
     if not partial:
         return None
-    own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
+    own = frozenset({*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"})
     for node, where in ctx.resolver.walk({ast.Call}):
         assert isinstance(node, ast.Call)
         made = ctx.callee(node, where)
         if not (isinstance(made, PartialVal) and made.call is call):
             continue
-        passed = next((kw for kw in node.keywords if kw.arg is None or kw.arg in own), None)
-        if passed is not None:
-            what = f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
-            message = f"client `{_short(ctx.source(call))}`: a call of it passes its own {what}, which would win over the {ctx.rules.provider.name} ones; left as it is"
+        what = own_keyword(node, ctx.rules, own=own)  # this class's arguments, not every client's
+        if what:
+            message = f"client `{ctx.shown(call)}`: a call of it passes its own {what}, which would win over the {ctx.rules.provider.name} ones; left as it is"
             return ClientState("refused", [ctx.finding("LMX108", message, node)])
     return None
 
@@ -268,8 +267,3 @@ def _why_unfixable(ctx: Context, call: ast.Call, scope: Scope) -> str | None:
     if not ctx.inserts.os_usable(scope, call):
         return f"`{ctx.inserts.os_name}` is not the os module there"
     return None
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

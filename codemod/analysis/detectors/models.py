@@ -11,6 +11,7 @@ reported (LMX204) and left as it is.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context, ModelReach
@@ -46,13 +47,15 @@ def reach(ctx: Context, expr: ast.expr | None, scope: Scope, *, proven: bool, al
     elif isinstance(val, Unknown) and proven and allowed and not isinstance(expr, ast.Name | ast.Attribute):
         # A name or attribute is migrated where it is defined (a parameter, an imported constant);
         # anything else (`tenant["model"]`, a call, an f-string) is for a person to check.
-        ctx.add("LMX203", f"model given by `{_short(ctx.source(expr))}`, which the tool cannot resolve", expr)
+        ctx.add("LMX203", f"model given by `{ctx.shown(expr)}`, which the tool cannot resolve", expr)
 
 
-def reach_dict(ctx: Context, spread: DictVal, *, proven: bool, allowed: bool) -> None:
-    """The model keys of a dict literal passed as `**`."""
+def reach_dict(
+    ctx: Context, spread: DictVal, *, proven: bool, allowed: bool, names: Collection[str] = ("model",)
+) -> None:
+    """The model keys (`names`: a constructor's model arguments) of a dict literal passed as `**`."""
     for key, value in zip(spread.node.keys, spread.node.values, strict=True):
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value == "model":
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in names:
             reach(ctx, value, spread.scope, proven=proven, allowed=allowed)
 
 
@@ -196,8 +199,3 @@ def _requote(source: str, old: str, new: str) -> str | None:
                 return None
             return f"{prefix}{quote}{new}{quote}"
     return None
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

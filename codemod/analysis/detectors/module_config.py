@@ -15,7 +15,7 @@ import ast
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
-from codemod.analysis.context import Context
+from codemod.analysis.context import Context, is_blank
 from codemod.analysis.detectors.calls import CallState, ModuleCall, endpoint_call
 from codemod.analysis.facts import Decision
 from codemod.analysis.moduleclient import MODULE_CLIENT
@@ -126,7 +126,7 @@ def _blanked(ctx: Context, live: list[_Assignment]) -> list[tuple[_Assignment, t
     for a in live:
         if a.attr not in mc.blank_attrs or a.scope is not ctx.module_scope:
             continue
-        if isinstance(a.value, ast.Constant) and a.value.value == "":
+        if is_blank(a.value):
             continue
         start, end = ctx.span(a.value)
         edit = Edit(EditKind.REPLACE, start, end, ctx.inserts.literal(""))
@@ -281,11 +281,11 @@ def _complete(
         if lines:
             ctx.add("LMX105", f"module-level {mc.module} client is not configured for {ctx.rules.provider.name}; configure it by hand", anchor_node)
         return None
-    assigned = {a.attr for a in live if a.scope is ctx.module_scope}
+    existing = [a for a in live if a.scope is ctx.module_scope]
+    assigned = {a.attr for a in existing}
     blanks = [f"{alias}.{attr} = {ctx.inserts.literal('')}" for attr in mc.blank_attrs if attr not in assigned]
     if not lines and not (changed and blanks):
         return None
-    existing = [a for a in live if a.scope is ctx.module_scope]
     place = existing[-1].stmt if existing else None
     edit = ctx.inserts.after_statement(place, lines + blanks) if place else _after_binding(ctx, alias, lines + blanks)
     if not lines:

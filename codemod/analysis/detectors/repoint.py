@@ -71,12 +71,12 @@ def refusal(ctx: Context, call: ast.Call, found: list[Move]) -> ClientState | No
             if verdict == "opaque":
                 message = (
                     f"client `{shown}` is re-pointed by `{move.how}` at a base URL from "
-                    f"`{_short(ctx.source(move.value))}`: left as it is; check it points at {target}"
+                    f"`{ctx.shown(move.value)}`: left as it is; check it points at {target}"
                 )
                 return ClientState("opaque", [ctx.finding("LMX102", message, move.node)])
         elif ctx.key_verdict(move.value, move.scope) == "opaque":
             message = (
-                f"client `{shown}` is given an API key from `{_short(ctx.source(move.value))}` by "
+                f"client `{shown}` is given an API key from `{ctx.shown(move.value)}` by "
                 f"`{move.how}`: left as it is; read it from {ctx.rules.provider.api_key_env} instead"
             )
             return ClientState("opaque", [ctx.finding("LMX103", message, move.node)])
@@ -127,14 +127,15 @@ def _is_client(ctx: Context, expr: ast.expr, scope: Scope, call: ast.Call) -> bo
 
 def candidates(ctx: Context) -> list[tuple[ast.AST, Scope]]:
     """Assignments to, and option copies with, a key or base-URL name (any client's), with their
-    scopes; computed once per module, and only walked for scopes when the text has some."""
+    scopes; computed once per module, in one walk over its statements and calls (names are not
+    visited), and only when the text has such a name."""
     cached = ctx.repoint_candidates
     if cached is not None:
         return cached
     names, methods = wanted_names(ctx)
     found: list[tuple[ast.AST, Scope]] = []
-    if any(name in ctx.text for name in names) and any(_wanted(node, names, methods) for node in ast.walk(ctx.tree)):
-        found = [(node, scope) for node, scope in ctx.resolver.walk() if _wanted(node, names, methods)]
+    if any(name in ctx.text for name in names):
+        found = [(node, scope) for node, scope in ctx.resolver.walk(_KINDS) if _wanted(node, names, methods)]
     ctx.repoint_candidates = found
     return found
 
@@ -164,13 +165,11 @@ class Gathered:
         return self.ctx.repoint_candidates
 
 
+_KINDS = frozenset({ast.Assign, ast.Call})  # what `_wanted` may accept
+
+
 def _wanted(node: ast.AST, names: frozenset[str], methods: frozenset[str]) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
         return isinstance(func, ast.Attribute) and func.attr in methods and any(kw.arg in names for kw in node.keywords)
     return isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in names for t in node.targets)
-
-
-def _short(source: str, limit: int = 40) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
