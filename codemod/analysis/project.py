@@ -42,7 +42,7 @@ class ProjectView:
         self._passes: dict[tuple[str, str], list[tuple[Summary, Pass]]] = {}
         for summary in self.summaries.values():
             for p in summary.passes:
-                target = self._split_name(self._absolute(p.callee[2:], summary))
+                target = self._locate(p.callee[2:], summary)
                 if target is not None:
                     self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
         self._memo: dict[tuple[str, str], frozenset[str]] = {}
@@ -83,6 +83,14 @@ class ProjectView:
             return self._param(where, function, param)
         return frozenset()
 
+    def _ids(self, refs: Iterable[str], where: Summary) -> frozenset[str]:
+        """The constructor ids any of `refs`, written in `where`, may stand for."""
+        return frozenset().union(*(self.resolve(r, where) for r in refs))
+
+    def _locate(self, qname: str, where: Summary) -> tuple[Summary, str] | None:
+        """`_split_name` of a name as `where` writes it (a relative one made absolute)."""
+        return self._split_name(self._absolute(qname, where))
+
     def _split_name(self, qname: str) -> tuple[Summary, str] | None:
         """The project module `qname` names something in, and the name inside it."""
         parts = qname.split(".")
@@ -100,7 +108,7 @@ class ProjectView:
         refs = module.exports.get(f"{name}()" if call else name)
         if refs is None and call:  # `from .clients import get_client` re-exported, then called
             refs = frozenset("f:" + r[2:] for r in module.exports.get(name, ()) if r.startswith("n:"))
-        return frozenset().union(*(self.resolve(r, module) for r in refs or ()))
+        return self._ids(refs or (), module)
 
     def _re_exported(self, qname: str, *, call: bool) -> tuple[Summary, str] | None:
         """`pkg.name` when `pkg/__init__.py` only re-exports it (and, naming no client module,
@@ -191,8 +199,7 @@ class ProjectView:
         for summary in self.summaries.values():
             for index, use in enumerate(summary.uses):
                 self._use_index[id(use)] = index
-                ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
-                for cid in ids:
+                for cid in self._ids(use.refs, summary):
                     uses.setdefault(cid, []).append((summary, use))
         decisions: dict[str, Decision] = {}
         for cid, (home, ctor) in self.ctors.items():
@@ -229,7 +236,7 @@ class ProjectView:
         for summary in self.summaries.values():
             for use in summary.uses:
                 if use.kind != "repoint":
-                    for cid in frozenset().union(*(self.resolve(r, summary) for r in use.refs)):
+                    for cid in self._ids(use.refs, summary):
                         roots.setdefault(cid, set()).add(use.path.split(".")[0])
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of roots (`chat`): kept all run
         out = [
@@ -269,7 +276,7 @@ class ProjectView:
         for path in sorted(self.summaries):  # the first use found names the place, whatever the order
             summary = self.summaries[path]
             for qname, line, how in summary.names.reads:
-                found = self._split_name(self._absolute(qname, summary))
+                found = self._locate(qname, summary)
                 value = self.model_names.const(found[0].path, found[1]) if found is not None else None
                 if value is not None:
                     self.model_names.read(value, f"{how} at {summary.path}:{line}")
@@ -282,7 +289,7 @@ class ProjectView:
         joined = self.model_names
         name = joined.sent(summary.path, self._use_index[id(use)])
         if name is None and use.model is not None:
-            found = self._split_name(self._absolute(use.model[2:], summary))
+            found = self._locate(use.model[2:], summary)
             name = joined.const(found[0].path, found[1]) if found is not None else None
         if name is None or name not in joined.others:
             return None
@@ -297,11 +304,10 @@ class ProjectView:
             for use in summary.uses:
                 if use.model is None:
                     continue
-                ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
-                kinds = {self.decisions.get(i, MIGRATE).kind for i in ids} - {"ignore"}
+                kinds = {self.decisions.get(i, MIGRATE).kind for i in self._ids(use.refs, summary)} - {"ignore"}
                 if kinds <= {"migrate"} or (kinds == {"split"} and use.kind not in UNSERVED_KINDS):
                     continue
-                found = self._split_name(self._absolute(use.model[2:], summary))
+                found = self._locate(use.model[2:], summary)
                 if found is not None:
                     blocked.add((found[0].path, found[1]))
         return blocked
