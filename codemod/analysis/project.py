@@ -53,9 +53,7 @@ class ProjectView:
         self.model_names = Joined({s.path: s.names for s in self.summaries.values() if s.names})
         self._read_constants()
         self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
-        self._use_index: dict[int, int] = {}  # id of a `Use` -> its index in its summary
         self.decisions = self._decide(split=split)
-        self._use_index.clear()  # ids: meaningless once the view is copied to a worker
         self.blocked = self._blocked_constants()
 
     # --- resolution -----------------------------------------------------------------------
@@ -195,12 +193,11 @@ class ProjectView:
     # --- decisions ------------------------------------------------------------------------
 
     def _decide(self, *, split: bool) -> dict[str, Decision]:
-        uses: dict[str, list[tuple[Summary, Use]]] = {}
+        uses: dict[str, list[tuple[Summary, int, Use]]] = {}  # (summary, index of the use in it, use)
         for summary in self.summaries.values():
             for index, use in enumerate(summary.uses):
-                self._use_index[id(use)] = index
                 for cid in self._ids(use.refs, summary):
-                    uses.setdefault(cid, []).append((summary, use))
+                    uses.setdefault(cid, []).append((summary, index, use))
         decisions: dict[str, Decision] = {}
         for cid, (home, ctor) in self.ctors.items():
             if ctor.status in ("test-double", "lumyx"):
@@ -209,19 +206,19 @@ class ProjectView:
             if ctor.status != "migrate" or cid in self._overrides:
                 decisions[cid] = Decision("as-is", repointed=(self._overrides[cid],) if cid in self._overrides else ())
                 continue
-            why = {id(u): self._why_kept(s, u) for s, u in uses.get(cid, []) if u.kind != "repoint"}
-            unserved = [(s, u) for s, u in uses.get(cid, []) if why.get(id(u)) is not None]
-            repointed = tuple(sorted({(_where(s, u), u.path) for s, u in uses.get(cid, []) if u.kind == "repoint"}))
+            mine = uses.get(cid, [])
+            whys = [(s, u, self._why_kept(s, i, u)) for s, i, u in mine if u.kind != "repoint"]
+            unserved = [(s, u) for s, u, why in whys if why is not None]
+            where = tuple(sorted({(_where(s, u), why) for s, u, why in whys if why is not None}))
+            repointed = tuple(sorted({(_where(s, u), u.path) for s, _, u in mine if u.kind == "repoint"}))
             if repointed:  # another module sets its key or URL: moving it would cross the keys
-                where = tuple(sorted({(_where(s, u), why[id(u)] or u.path) for s, u in unserved}))
                 decisions[cid] = Decision("keep", where, repointed=repointed)
                 continue
             if not unserved:
                 decisions[cid] = MIGRATE
                 continue
-            where = tuple(sorted({(_where(s, u), why[id(u)] or u.path) for s, u in unserved}))
             local = all(s is home and u.span is not None for s, u in unserved)
-            served = len(unserved) < len(uses.get(cid, []))  # a copy that serves only what stays: kept
+            served = len(unserved) < len(mine)  # a copy that serves only what stays: kept
             if split and ctor.target is not None and local and served:
                 spans = tuple(sorted({u.span for _, u in unserved if u.span is not None}))
                 decisions[cid] = Decision("split", where, spans)
@@ -281,13 +278,14 @@ class ProjectView:
                 if value is not None:
                     self.model_names.read(value, f"{how} at {summary.path}:{line}")
 
-    def _why_kept(self, summary: Summary, use: Use) -> str | None:
-        """Why a call stays on OpenAI: its endpoint when the provider does not serve it, or
-        `model <name>` when it sends a model name other code relies on (`modelflow`)."""
+    def _why_kept(self, summary: Summary, index: int, use: Use) -> str | None:
+        """Why a call (the `index`-th use of `summary`) stays on OpenAI: its endpoint when the
+        provider does not serve it, or `model <name>` when it sends a model name other code
+        relies on (`modelflow`)."""
         if use.kind in UNSERVED_KINDS:
             return use.path
         joined = self.model_names
-        name = joined.sent(summary.path, self._use_index[id(use)])
+        name = joined.sent(summary.path, index)
         if name is None and use.model is not None:
             found = self._locate(use.model[2:], summary)
             name = joined.const(found[0].path, found[1]) if found is not None else None
