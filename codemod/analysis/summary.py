@@ -46,7 +46,7 @@ class Ctor:
     name: str = ""  # the class as the code calls it (`OpenAI`, `openai.AsyncOpenAI`)
     in_cell: tuple[int, int] | None = None  # in a notebook, (cell, line in it); the id counts lines in the whole
     via: str | None = None  # `n:<qname>`: a call of an imported name, a constructor if the view finds a class
-    own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ctorforms.own_keyword`)
+    own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ConstructorForms.own_keyword`)
 
 
 @dataclass(frozen=True, slots=True)
