@@ -34,6 +34,7 @@ class ProjectView:
             parts = summary.module.split(".")
             for i in range(len(parts)):
                 self._suffixes.setdefault(".".join(parts[i:]), []).append(summary)
+        self._re_exports: dict[tuple[str, bool], tuple[Summary, str] | None] = {}  # a scan of all: once a name
         self.ctors = {c.id: (s, c) for s in self.summaries.values() for c in s.ctors if c.via is None}
         _merge_module_client(self.ctors, self.summaries.values())
         self.specs: dict[str, ClientSpec] = {spec.id: spec for spec in rules.clients}
@@ -111,13 +112,12 @@ class ProjectView:
     def _re_exported(self, qname: str, *, call: bool) -> tuple[Summary, str] | None:
         """`pkg.name` when `pkg/__init__.py` only re-exports it (and, naming no client module,
         was never read): the one module under `pkg` that defines `name`."""
-        package, _, name = qname.rpartition(".")
-        key = f"{name}()" if call else name
-        found = [
-            s for s in self.summaries.values()
-            if key in s.exports and (f".{s.module}".find(f".{package}.") != -1 or s.module.startswith(f"{package}."))
-        ]
-        return (found[0], name) if len(found) == 1 else None
+        if (qname, call) not in self._re_exports:
+            package, _, name = qname.rpartition(".")
+            key = f"{name}()" if call else name
+            found = [s for s in self.summaries.values() if key in s.exports and f".{package}." in f".{s.module}"]
+            self._re_exports[(qname, call)] = (found[0], name) if len(found) == 1 else None
+        return self._re_exports[(qname, call)]
 
     def made(self, ref: str, where: Summary, seen: frozenset[str] = frozenset()) -> tuple[ClientSpec, str, str, bool] | None:
         """(spec, qname or `partial`, why kept, a test double) when the `n:` ref `ref` names a client class or a
