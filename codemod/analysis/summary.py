@@ -11,13 +11,12 @@ its module). A relative import keeps its leading dots until the view resolves it
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
-from codemod.analysis.facts import ctor_id, module_name, scope_qualname
+from codemod.analysis.facts import ctor_id, module_name, outside_project, scope_qualname
 from codemod.analysis.modelflow import EMPTY, Gather, ModelNames, model_constants
 from codemod.analysis.moduleclient import MODULE_CLIENT, REF, SPEC, endpoint_path, stronger
 from codemod.analysis.values import (
@@ -379,8 +378,7 @@ class Collector:
 
     def _project_name(self, qname: str) -> Refs:
         """An imported name kept for the project view, unless it surely comes from the stdlib or a client module."""
-        root = qname.split(".")[0]
-        if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
+        if outside_project(qname, self.ctx.rules.client_roots):
             return frozenset()
         return self.one(f"n:{qname}")
 
