@@ -85,7 +85,7 @@ def subclass_refusal(cls: ast.ClassDef, init: ast.FunctionDef | ast.AsyncFunctio
     if len(calls) != 1:
         how = "never calls" if not calls else "calls more than once"
         return None, f"subclass `{cls.name}` {how} `super().__init__(...)`; the tool cannot follow how it is built"
-    if any(isinstance(a, ast.Starred) for a in calls[0].args) or calls[0].args:
+    if calls[0].args:  # a `*args` too
         return None, f"subclass `{cls.name}` passes positional arguments to `super().__init__`"
     return calls[0], ""
 
@@ -157,25 +157,6 @@ def made_ref(val: Value, rules: Rules, *, double: bool) -> str | None:
     if spec is None or spec.provider_arg:
         return None
     return f"k:{spec.id}|{val.name if isinstance(val, QName) else ''}|{spec.keep_reason}" + ("|double" if double else "")
-
-
-def own_args(rules: Rules) -> frozenset[str]:
-    """The constructor arguments that would win over a partial's (`own_keyword`)."""
-    own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
-    return frozenset(own | {*rules.source.refuse_args, "default_headers"})
-
-
-def own_keyword(
-    call: ast.Call, rules: Rules, settled: Callable[[ast.keyword], bool] = lambda kw: False, own: frozenset[str] | None = None
-) -> str:
-    """The first argument of `call` that would win over a partial's key, URL, organization,
-    project or headers (`api_key=`, `**kwargs`), unless `settled` (already the provider's);
-    "" when none."""
-    own = own_args(rules) if own is None else own
-    passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
-    if passed is None:
-        return ""
-    return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
 
 
 @dataclass(frozen=True)
@@ -268,11 +249,21 @@ class ConstructorForms:
         return QName(qname) if qname else ChosenClass(spec)
 
     def own_keyword(self, call: ast.Call, settled: Callable[[ast.keyword], bool]) -> str:
-        return own_keyword(call, self.rules, settled, self._own_args)
+        """The first argument of `call` that would win over a partial's key, URL, organization,
+        project or headers (`api_key=`, `**kwargs`), unless `settled` (already the provider's);
+        "" when none."""
+        own = self._own_args
+        passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
+        if passed is None:
+            return ""
+        return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
 
     @cached_property
     def _own_args(self) -> frozenset[str]:
-        return own_args(self.rules)  # asked at every call of a project name: once a module
+        """The constructor arguments that would win over a partial's: asked at every call of a project name, built once a module."""
+        rules = self.rules
+        own = {n for spec in rules.clients for n in (*spec.api_key_args, *spec.base_url_args, *spec.blank_args)}
+        return frozenset(own | {*rules.source.refuse_args, "default_headers"})
 
     def _getattr(self, node: ast.Call, scope: Scope) -> Value | None:
         """`getattr(openai, name)`: a client class looked up by a name known only at run time."""

@@ -5,6 +5,7 @@ name. A leaf: imports only the bindings."""
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -92,6 +93,13 @@ def module_name(path: str) -> str:
     if parts and parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def outside_project(qname: str, client_roots: frozenset[str]) -> bool:
+    """Does an imported name surely come from outside the project: the stdlib or a client
+    module of the rules (`Rules.client_roots`)?"""
+    root = qname.split(".")[0]
+    return root in sys.stdlib_module_names or root in client_roots
 
 
 def is_test_path(path: str) -> bool:

@@ -12,13 +12,12 @@ project view joins them (`Joined`). Only names the rules would rewrite are kept.
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
-from codemod.analysis.facts import scope_qualname
+from codemod.analysis.facts import outside_project, scope_qualname
 from codemod.analysis.values import ClassVal, DictVal, EnvVal, ParamVal, QName, StrVal
 
 _LITERAL = ("typing.Literal", "typing_extensions.Literal")
@@ -55,7 +54,6 @@ class Gather:
         self.sends: list[tuple[int, str]] = []
         self.rewrites: set[str] = set()
         self.reads: dict[str, tuple[int, str]] = {}  # another module's model constants, used as above
-        self._outside = frozenset(sys.stdlib_module_names) | frozenset(ctx.rules.client_roots)
         self._mapped: dict[str, str | None] = {}  # the same strings recur: asked once
 
     def mapped(self, value: object) -> str | None:
@@ -83,7 +81,7 @@ class Gather:
             val = self.ctx.value(node, scope)  # a constant named like a model, used as such
             if isinstance(val, StrVal) and local:
                 self._other(val.node.value, node.lineno, f"{how} (as `{self.ctx.source(node)}`)")
-            elif isinstance(val, QName) and val.name.split(".")[0] not in self._outside:
+            elif isinstance(val, QName) and not outside_project(val.name, self.ctx.rules.client_roots):
                 self.reads.setdefault(val.name, (node.lineno, f"{how} (as `{self.ctx.source(node)}`)"))
 
     def _other(self, value: object, line: int, how: str) -> None:

@@ -34,6 +34,7 @@ class ProjectView:
             parts = summary.module.split(".")
             for i in range(len(parts)):
                 self._suffixes.setdefault(".".join(parts[i:]), []).append(summary)
+        self._re_exports: dict[tuple[str, bool], tuple[Summary, str] | None] = {}  # a scan of all: once a name
         self.ctors = {c.id: (s, c) for s in self.summaries.values() for c in s.ctors if c.via is None}
         _merge_module_client(self.ctors, self.summaries.values())
         self.specs: dict[str, ClientSpec] = {spec.id: spec for spec in rules.clients}
@@ -42,7 +43,7 @@ class ProjectView:
         self._passes: dict[tuple[str, str], list[tuple[Summary, Pass]]] = {}
         for summary in self.summaries.values():
             for p in summary.passes:
-                target = self._split_name(self._absolute(p.callee[2:], summary))
+                target = self._locate(p.callee[2:], summary)
                 if target is not None:
                     self._passes.setdefault((target[0].path, target[1]), []).append((summary, p))
         self._memo: dict[tuple[str, str], frozenset[str]] = {}
@@ -53,9 +54,7 @@ class ProjectView:
         self.model_names = Joined({s.path: s.names for s in self.summaries.values() if s.names})
         self._read_constants()
         self.kept_models: set[str] = set()  # model names other code relies on, sent by some call
-        self._use_index: dict[int, int] = {}  # id of a `Use` -> its index in its summary
         self.decisions = self._decide(split=split)
-        self._use_index.clear()  # ids: meaningless once the view is copied to a worker
         self.blocked = self._blocked_constants()
 
     # --- resolution -----------------------------------------------------------------------
@@ -83,6 +82,14 @@ class ProjectView:
             return self._param(where, function, param)
         return frozenset()
 
+    def _ids(self, refs: Iterable[str], where: Summary) -> frozenset[str]:
+        """The constructor ids any of `refs`, written in `where`, may stand for."""
+        return frozenset().union(*(self.resolve(r, where) for r in refs))
+
+    def _locate(self, qname: str, where: Summary) -> tuple[Summary, str] | None:
+        """`_split_name` of a name as `where` writes it (a relative one made absolute)."""
+        return self._split_name(self._absolute(qname, where))
+
     def _split_name(self, qname: str) -> tuple[Summary, str] | None:
         """The project module `qname` names something in, and the name inside it."""
         parts = qname.split(".")
@@ -100,18 +107,17 @@ class ProjectView:
         refs = module.exports.get(f"{name}()" if call else name)
         if refs is None and call:  # `from .clients import get_client` re-exported, then called
             refs = frozenset("f:" + r[2:] for r in module.exports.get(name, ()) if r.startswith("n:"))
-        return frozenset().union(*(self.resolve(r, module) for r in refs or ()))
+        return self._ids(refs or (), module)
 
     def _re_exported(self, qname: str, *, call: bool) -> tuple[Summary, str] | None:
         """`pkg.name` when `pkg/__init__.py` only re-exports it (and, naming no client module,
         was never read): the one module under `pkg` that defines `name`."""
-        package, _, name = qname.rpartition(".")
-        key = f"{name}()" if call else name
-        found = [
-            s for s in self.summaries.values()
-            if key in s.exports and (f".{s.module}".find(f".{package}.") != -1 or s.module.startswith(f"{package}."))
-        ]
-        return (found[0], name) if len(found) == 1 else None
+        if (qname, call) not in self._re_exports:
+            package, _, name = qname.rpartition(".")
+            key = f"{name}()" if call else name
+            found = [s for s in self.summaries.values() if key in s.exports and f".{package}." in f".{s.module}"]
+            self._re_exports[(qname, call)] = (found[0], name) if len(found) == 1 else None
+        return self._re_exports[(qname, call)]
 
     def made(self, ref: str, where: Summary, seen: frozenset[str] = frozenset()) -> tuple[ClientSpec, str, str, bool] | None:
         """(spec, qname or `partial`, why kept, a test double) when the `n:` ref `ref` names a client class or a
@@ -187,13 +193,11 @@ class ProjectView:
     # --- decisions ------------------------------------------------------------------------
 
     def _decide(self, *, split: bool) -> dict[str, Decision]:
-        uses: dict[str, list[tuple[Summary, Use]]] = {}
+        uses: dict[str, list[tuple[Summary, int, Use]]] = {}  # (summary, index of the use in it, use)
         for summary in self.summaries.values():
             for index, use in enumerate(summary.uses):
-                self._use_index[id(use)] = index
-                ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
-                for cid in ids:
-                    uses.setdefault(cid, []).append((summary, use))
+                for cid in self._ids(use.refs, summary):
+                    uses.setdefault(cid, []).append((summary, index, use))
         decisions: dict[str, Decision] = {}
         for cid, (home, ctor) in self.ctors.items():
             if ctor.status in ("test-double", "lumyx"):
@@ -202,19 +206,19 @@ class ProjectView:
             if ctor.status != "migrate" or cid in self._overrides:
                 decisions[cid] = Decision("as-is", repointed=(self._overrides[cid],) if cid in self._overrides else ())
                 continue
-            why = {id(u): self._why_kept(s, u) for s, u in uses.get(cid, []) if u.kind != "repoint"}
-            unserved = [(s, u) for s, u in uses.get(cid, []) if why.get(id(u)) is not None]
-            repointed = tuple(sorted({(_where(s, u), u.path) for s, u in uses.get(cid, []) if u.kind == "repoint"}))
+            mine = uses.get(cid, [])
+            whys = [(s, u, self._why_kept(s, i, u)) for s, i, u in mine if u.kind != "repoint"]
+            unserved = [(s, u) for s, u, why in whys if why is not None]
+            where = tuple(sorted({(_where(s, u), why) for s, u, why in whys if why is not None}))
+            repointed = tuple(sorted({(_where(s, u), u.path) for s, _, u in mine if u.kind == "repoint"}))
             if repointed:  # another module sets its key or URL: moving it would cross the keys
-                where = tuple(sorted({(_where(s, u), why[id(u)] or u.path) for s, u in unserved}))
                 decisions[cid] = Decision("keep", where, repointed=repointed)
                 continue
             if not unserved:
                 decisions[cid] = MIGRATE
                 continue
-            where = tuple(sorted({(_where(s, u), why[id(u)] or u.path) for s, u in unserved}))
             local = all(s is home and u.span is not None for s, u in unserved)
-            served = len(unserved) < len(uses.get(cid, []))  # a copy that serves only what stays: kept
+            served = len(unserved) < len(mine)  # a copy that serves only what stays: kept
             if split and ctor.target is not None and local and served:
                 spans = tuple(sorted({u.span for _, u in unserved if u.span is not None}))
                 decisions[cid] = Decision("split", where, spans)
@@ -229,7 +233,7 @@ class ProjectView:
         for summary in self.summaries.values():
             for use in summary.uses:
                 if use.kind != "repoint":
-                    for cid in frozenset().union(*(self.resolve(r, summary) for r in use.refs)):
+                    for cid in self._ids(use.refs, summary):
                         roots.setdefault(cid, set()).add(use.path.split(".")[0])
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of roots (`chat`): kept all run
         out = [
@@ -269,20 +273,21 @@ class ProjectView:
         for path in sorted(self.summaries):  # the first use found names the place, whatever the order
             summary = self.summaries[path]
             for qname, line, how in summary.names.reads:
-                found = self._split_name(self._absolute(qname, summary))
+                found = self._locate(qname, summary)
                 value = self.model_names.const(found[0].path, found[1]) if found is not None else None
                 if value is not None:
                     self.model_names.read(value, f"{how} at {summary.path}:{line}")
 
-    def _why_kept(self, summary: Summary, use: Use) -> str | None:
-        """Why a call stays on OpenAI: its endpoint when the provider does not serve it, or
-        `model <name>` when it sends a model name other code relies on (`modelflow`)."""
+    def _why_kept(self, summary: Summary, index: int, use: Use) -> str | None:
+        """Why a call (the `index`-th use of `summary`) stays on OpenAI: its endpoint when the
+        provider does not serve it, or `model <name>` when it sends a model name other code
+        relies on (`modelflow`)."""
         if use.kind in UNSERVED_KINDS:
             return use.path
         joined = self.model_names
-        name = joined.sent(summary.path, self._use_index[id(use)])
+        name = joined.sent(summary.path, index)
         if name is None and use.model is not None:
-            found = self._split_name(self._absolute(use.model[2:], summary))
+            found = self._locate(use.model[2:], summary)
             name = joined.const(found[0].path, found[1]) if found is not None else None
         if name is None or name not in joined.others:
             return None
@@ -297,11 +302,10 @@ class ProjectView:
             for use in summary.uses:
                 if use.model is None:
                     continue
-                ids = frozenset().union(*(self.resolve(r, summary) for r in use.refs))
-                kinds = {self.decisions.get(i, MIGRATE).kind for i in ids} - {"ignore"}
+                kinds = {self.decisions.get(i, MIGRATE).kind for i in self._ids(use.refs, summary)} - {"ignore"}
                 if kinds <= {"migrate"} or (kinds == {"split"} and use.kind not in UNSERVED_KINDS):
                     continue
-                found = self._split_name(self._absolute(use.model[2:], summary))
+                found = self._locate(use.model[2:], summary)
                 if found is not None:
                     blocked.add((found[0].path, found[1]))
         return blocked

@@ -11,13 +11,12 @@ its module). A relative import keeps its leading dots until the view resolves it
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import Context
-from codemod.analysis.facts import ctor_id, module_name, scope_qualname
+from codemod.analysis.facts import ctor_id, module_name, outside_project, scope_qualname
 from codemod.analysis.modelflow import EMPTY, Gather, ModelNames, model_constants
 from codemod.analysis.moduleclient import MODULE_CLIENT, REF, SPEC, endpoint_path, stronger
 from codemod.analysis.values import (
@@ -46,7 +45,7 @@ class Ctor:
     name: str = ""  # the class as the code calls it (`OpenAI`, `openai.AsyncOpenAI`)
     in_cell: tuple[int, int] | None = None  # in a notebook, (cell, line in it); the id counts lines in the whole
     via: str | None = None  # `n:<qname>`: a call of an imported name, a constructor if the view finds a class
-    own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ctorforms.own_keyword`)
+    own: str = ""  # `api_key=` ...: passed to it, which would win over a partial's (`ConstructorForms.own_keyword`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +92,7 @@ class Collector:
     def __init__(self, ctx: Context, path: str) -> None:
         self.ctx = ctx
         self.path = path
+        self.module = module_name(path)
         self.uses: list[Use] = []
         self.passes: list[Pass] = []
         self.ctors: list[Ctor] = []
@@ -164,8 +164,7 @@ class Collector:
             if isinstance(expr, ast.Call):  # built in place: `f(OpenAI())`, `Service(get_client())`
                 refs = self._built(expr, scope)
             else:  # handed over by name: `f(self.client)`
-                val = self.ctx.value(expr, scope)
-                refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
+                refs = self._named(self.ctx.value(expr, scope))
             if refs:
                 self.passes.append(Pass(callee, param, refs))
 
@@ -208,11 +207,8 @@ class Collector:
             return f"n:{func.name}" if self._project_name(func.name) else None
         if isinstance(func, FuncVal | ClassVal):  # a class: its `__init__` gets the arguments
             name = scope_qualname(func.scope)
-            return f"n:{self.ctx_module()}.{name}" if name else None
+            return f"n:{self.module}.{name}" if name else None
         return None
-
-    def ctx_module(self) -> str:
-        return module_name(self.path)
 
     def _use(self, call: ast.Call, func: Value, scope: Scope) -> None:
         endpoints = self.ctx.rules.endpoints
@@ -221,9 +217,7 @@ class Collector:
             kind = endpoints.classify(path)
             if kind is not None:
                 refs = self.refs(func.base)
-                for ref in refs:
-                    if ref.startswith("p:"):
-                        self._note_params(ref, scope)
+                self._note_params(refs, scope)
                 self._add_use(call, refs, path, kind, scope)
             return
         if isinstance(func, QName):
@@ -257,23 +251,23 @@ class Collector:
                     return f"n:{val.name}"
         return None
 
-    def _note_params(self, ref: str, scope: Scope) -> None:
-        """The parameter names of the function a `p:` ref names (up from the use, or from the
-        module down for `self.x` set in `__init__`), for call sites passing by position."""
-        function = ref.split(":")[1]
-        if function in self.param_functions:
-            return
-        current: Scope | None = scope
-        while current is not None and scope_qualname(current) != function:
-            current = current.parent
-        node = current.node if current is not None else self._defined(function)
-        owner = self._defined(function.removesuffix(".__init__")) if node is None else None
-        if isinstance(owner, ast.ClassDef):  # a class without `__init__`: its fields, in order
-            fields = [s.target.id for s in owner.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
-            self.param_functions[function] = ("self", *fields)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            args = node.args
-            self.param_functions[function] = tuple(a.arg for a in (*args.posonlyargs, *args.args))
+    def _note_params(self, refs: Refs, scope: Scope) -> None:
+        """The parameter names of the functions the `p:` refs among `refs` name (up from the use, or
+        from the module down for `self.x` set in `__init__`), for call sites passing by position."""
+        for function in (r.split(":")[1] for r in refs if r.startswith("p:")):
+            if function in self.param_functions:
+                continue
+            current: Scope | None = scope
+            while current is not None and scope_qualname(current) != function:
+                current = current.parent
+            node = current.node if current is not None else self._defined(function)
+            owner = self._defined(function.removesuffix(".__init__")) if node is None else None
+            if isinstance(owner, ast.ClassDef):  # a class without `__init__`: its fields, in order
+                fields = [s.target.id for s in owner.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+                self.param_functions[function] = ("self", *fields)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args
+                self.param_functions[function] = tuple(a.arg for a in (*args.posonlyargs, *args.args))
 
     def _defined(self, qualname: str) -> ast.AST | None:
         """The def or class `qualname` (`Class.method`) names, from the module down."""
@@ -309,10 +303,8 @@ class Collector:
                     name = scope_qualname(val.scope)
                     refs = frozenset({f"p:{name}:{val.arg.arg}"}) if name else frozenset()
                 else:  # not `openai.api_key = ...`: the module client is `module_config`'s
-                    refs = self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
-                for ref in refs:
-                    if ref.startswith("p:"):
-                        self._note_params(ref, scope)
+                    refs = self._named(val)
+                self._note_params(refs, scope)
                 if refs:
                     self.uses.append(Use(refs, f"{self.ctx.source(receiver)}.{what}", "repoint", at.lineno, at.col_offset + 1))
 
@@ -324,7 +316,7 @@ class Collector:
         for name, bindings in resolver.module.bindings.items():
             real = [b for b in bindings if not b.fallback] or bindings
             val = resolver.binding_value(real[-1])
-            refs = self.refs(val) if not isinstance(val, QName) else self._project_name(val.name)
+            refs = self._named(val)
             if refs and not isinstance(val, FuncVal):
                 exports[name] = refs
             made = resolver.exported(real[-1], val)
@@ -340,7 +332,7 @@ class Collector:
         module_client = (Ctor(MODULE_CLIENT, SPEC, None, self.module_status),) if self.module_client else ()
         return Summary(
             path=self.path,
-            module=module_name(self.path),
+            module=self.module,
             ctors=(*self.ctors, *module_client),
             exports=exports,
             params=dict(self.param_functions),
@@ -380,10 +372,13 @@ class Collector:
             if any(kw.arg in self.ctx.rules.module_config.api_key_attrs for kw in call.keywords):
                 self.module_status = stronger(self.module_status, "as-is")  # a key per call (LMX404)
 
+    def _named(self, val: Value) -> Refs:
+        """`refs` of what a name stands for (handed over, bound at module level); an imported one only if it may be the project's."""
+        return self._project_name(val.name) if isinstance(val, QName) else self.refs(val)
+
     def _project_name(self, qname: str) -> Refs:
         """An imported name kept for the project view, unless it surely comes from the stdlib or a client module."""
-        root = qname.split(".")[0]
-        if root in sys.stdlib_module_names or root in self.ctx.rules.client_roots:
+        if outside_project(qname, self.ctx.rules.client_roots):
             return frozenset()
         return self.one(f"n:{qname}")
 
