@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -252,11 +252,7 @@ class ConstructorForms:
         """The first argument of `call` that would win over a partial's key, URL, organization,
         project or headers (`api_key=`, `**kwargs`), unless `settled` (already the provider's);
         "" when none."""
-        own = self._own_args
-        passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
-        if passed is None:
-            return ""
-        return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"
+        return passed_own(call, self._own_args, settled)
 
     @cached_property
     def _own_args(self) -> frozenset[str]:
@@ -389,3 +385,12 @@ class ConstructorForms:
 UNKNOWN_VALUE = Unknown()
 # What `_built` looks at beyond `getattr(...)`: every other value builds nothing.
 _BUILDERS = frozenset({QName, ChosenClass, PartialVal, ClassVal})
+
+
+def passed_own(call: ast.Call, own: Container[str], settled: Callable[[ast.keyword], bool] = lambda kw: False) -> str:
+    """The first keyword of `call` among `own` (or a `**kwargs`) not `settled`, as a message
+    names it (`api_key=`, `**kwargs`); "" when none."""
+    passed = next((kw for kw in call.keywords if kw.arg is None or (kw.arg in own and not settled(kw))), None)
+    if passed is None:
+        return ""
+    return f"`{passed.arg}=`" if passed.arg else "`**kwargs`"

@@ -13,7 +13,7 @@ from typing import Literal
 
 from codemod.analysis.bindings import Scope, pos_of
 from codemod.analysis.context import BaseVerdict, ClientState, Context, KeyVerdict, is_blank
-from codemod.analysis.ctorforms import PARTIALS, own_keyword, provider_inferred
+from codemod.analysis.ctorforms import PARTIALS, passed_own, provider_inferred
 from codemod.analysis.detectors import headers, placement, repoint
 from codemod.analysis.facts import ctor_id, hostname
 from codemod.analysis.values import ClientVal, DictVal, PartialVal, QName, StrVal
@@ -247,13 +247,13 @@ def _overridden(ctx: Context, call: ast.Call, spec: ClientSpec, scope: Scope) ->
         return ClientState("refused", [ctx.finding("LMX108", message, call)])
     if not partial:
         return None
-    own = frozenset({*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"})
+    own = {*spec.api_key_args, *spec.base_url_args, *spec.blank_args, *ctx.rules.source.refuse_args, "default_headers"}
     for node, where in ctx.resolver.walk({ast.Call}):
         assert isinstance(node, ast.Call)
         made = ctx.callee(node, where)
         if not (isinstance(made, PartialVal) and made.call is call):
             continue
-        what = own_keyword(node, ctx.rules, own=own)  # this class's arguments, not every client's
+        what = passed_own(node, own)  # this class's arguments, not every client's
         if what:
             message = f"client `{ctx.shown(call)}`: a call of it passes its own {what}, which would win over the {ctx.rules.provider.name} ones; left as it is"
             return ClientState("refused", [ctx.finding("LMX108", message, node)])
