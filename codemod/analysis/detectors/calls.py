@@ -9,13 +9,13 @@ Model arguments are handed to the models module; chat parameters are checked her
 from __future__ import annotations
 
 import ast
-import sys
 from dataclasses import dataclass, field
 
 from codemod.analysis.bindings import Scope
 from codemod.analysis.context import Context
 from codemod.analysis.detectors import headers, models
 from codemod.analysis.detectors.clients import client_state
+from codemod.analysis.facts import outside_project
 from codemod.analysis.values import ClientVal, DictVal, QName, RefVal, ResourceVal, Unknown
 
 CODES: tuple[str, ...] = ("LMX301", "LMX302", "LMX303", "LMX304", "LMX305", "LMX306", "LMX307", "LMX308")
@@ -109,8 +109,7 @@ def _untied_call(ctx: Context, call: ast.Call, scope: Scope, path: str, *, param
 def _outside(ctx: Context, ref: str) -> bool:
     """`f:json.loads` / `f:openai.x`: a name from the stdlib or a client package, no client of
     the project's."""
-    root = ref.partition(":")[2].lstrip(".").split(".")[0]
-    return root in sys.stdlib_module_names or root in ctx.rules.client_roots
+    return outside_project(ref.partition(":")[2].lstrip("."), ctx.rules.client_roots)
 
 
 def _shape(ctx: Context, func: ast.Attribute) -> str | None:
